@@ -1,0 +1,1 @@
+"""Webhook gateway: registry notifications verified, normalised and queued on NATS."""

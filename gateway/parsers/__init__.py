@@ -1,0 +1,1 @@
+"""One pure parser per registry type: headers and raw body in, normalised events out."""

@@ -1,0 +1,1 @@
+"""regsieve public API package: generated protobuf and gRPC stubs live in regsieve.v1."""

@@ -1,0 +1,1 @@
+"""regsieve services: one package per gRPC service plus the shared common package."""

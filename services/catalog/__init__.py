@@ -1,0 +1,1 @@
+"""Catalog service: registries and the inventory of their images."""

@@ -1,0 +1,1 @@
+"""The regsieve command: run the stack or one service."""

@@ -1,0 +1,1 @@
+"""Shared code of all services: config, logging, errors, server bootstrap, db, NATS, OCI client."""

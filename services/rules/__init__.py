@@ -1,0 +1,1 @@
+"""Rules service: which images get pulled, and why."""

@@ -1,0 +1,1 @@
+"""Scanner service: pull, inventory, match, and keep findings current."""

@@ -1,0 +1,1 @@
+"""Scheduler service: schedules, jobs and the event dispatcher."""
