@@ -1,0 +1,1 @@
+"""OCI Distribution API client: auth, pagination, manifests, verified blobs, retries and limits."""
