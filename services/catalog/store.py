@@ -507,6 +507,31 @@ class CatalogStore:
         )
         return [_image_from_row(r) for r in rows]
 
+    async def get_image(self, registry_id: str, repository: str, tag: str) -> ImageRow | None:
+        row = await self.pool.fetchrow(
+            f"""SELECT {_IMAGE_COLUMNS}
+               FROM images i LEFT JOIN manifests m ON m.digest = i.digest
+               WHERE i.registry_id = $1 AND i.repository = $2 AND i.tag = $3""",
+            _uuid(registry_id, "registry"),
+            repository,
+            tag,
+        )
+        return _image_from_row(row) if row else None
+
+    async def images_by_digest(
+        self, registry_id: str, digest: str, repository: str = ""
+    ) -> list[ImageRow]:
+        rows = await self.pool.fetch(
+            f"""SELECT {_IMAGE_COLUMNS}
+               FROM images i LEFT JOIN manifests m ON m.digest = i.digest
+               WHERE i.registry_id = $1 AND i.digest = $2 AND ($3 = '' OR i.repository = $3)
+               ORDER BY i.removed_at IS NOT NULL, i.repository, i.tag LIMIT 1000""",
+            _uuid(registry_id, "registry"),
+            digest,
+            repository,
+        )
+        return [_image_from_row(r) for r in rows]
+
     async def stream_images(
         self, registry_id: str, include_removed: bool, batch_size: int
     ) -> AsyncIterator[list[ImageRow]]:

@@ -123,9 +123,10 @@ class EmbeddedPostgres:
     def dsn(self) -> str:
         return f"postgresql://{SERVICE_USER}@127.0.0.1:{self.port}/{self.database}"
 
-    def _popen_user(self) -> dict[str, int]:
+    @staticmethod
+    def _run_as() -> tuple[int | None, int | None]:
         user = _unprivileged_user()
-        return {} if user is None else {"user": user.pw_uid, "group": user.pw_gid}
+        return (None, None) if user is None else (user.pw_uid, user.pw_gid)
 
     def start(self, timeout: float = 60.0) -> None:
         bin_dir = postgres_bin_dir()
@@ -155,7 +156,8 @@ class EmbeddedPostgres:
                     "--locale=C",
                 ],
                 capture_output=True,
-                **self._popen_user(),  # type: ignore[arg-type]
+                user=self._run_as()[0],
+                group=self._run_as()[1],
             )
             if result.returncode != 0:
                 raise EmbeddedError("initdb failed: " + result.stderr.decode(errors="replace"))
@@ -189,7 +191,8 @@ class EmbeddedPostgres:
             stdout=log_target,
             stderr=subprocess.STDOUT,
             start_new_session=True,
-            **self._popen_user(),  # type: ignore[arg-type]
+            user=self._run_as()[0],
+            group=self._run_as()[1],
         )
         wait_for_port(self.port, self.process, timeout, "postgres")
         self._ensure_database(bin_dir, timeout)

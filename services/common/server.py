@@ -26,12 +26,14 @@ MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 class GrpcService(Protocol):
     """What a service hands to the bootstrap."""
 
-    #: Full names of the gRPC services it serves, e.g. `regsieve.v1.CatalogService`.
-    service_names: Sequence[str]
+    @property
+    def service_names(self) -> Sequence[str]:
+        """Full names of the gRPC services it serves, e.g. `regsieve.v1.CatalogService`."""
+
+    async def start(self) -> None:
+        """Opens databases and connections; runs before the servicers are registered."""
 
     def add_to_server(self, server: grpc.aio.Server) -> None: ...
-
-    async def start(self) -> None: ...
 
     async def stop(self) -> None: ...
 
@@ -76,6 +78,7 @@ async def serve(
     stop_event: asyncio.Event | None = None,
 ) -> None:
     """Runs one service until SIGTERM/SIGINT (or `stop_event`), then drains and stops it."""
+    await service.start()
     server = new_server()
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
@@ -86,7 +89,6 @@ async def serve(
     port = server.add_insecure_port(address)
     if port == 0:
         raise OSError(f"cannot listen on {address}")
-    await service.start()
     await server.start()
     for full_name in ("", *service.service_names):
         await health_servicer.set(full_name, health_pb2.HealthCheckResponse.SERVING)

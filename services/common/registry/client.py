@@ -323,6 +323,7 @@ class RegistryClient:
         kind: str,
         headers: Mapping[str, str] | None = None,
         params: Any = None,
+        body: bytes | None = None,
     ) -> aiohttp.ClientResponse:
         """Sends one request, retrying transport errors, 5xx and 429; the body is left unread."""
         attempt = 0
@@ -332,7 +333,7 @@ class RegistryClient:
             delay: float | None = None
             try:
                 resp = await self._get_session().request(
-                    method, url, headers=headers, params=params, allow_redirects=False
+                    method, url, headers=headers, params=params, data=body, allow_redirects=False
                 )
             except (aiohttp.ClientConnectionError, TimeoutError) as exc:
                 cause = type(exc).__name__ + (f": {exc}" if str(exc) else "")
@@ -382,16 +383,21 @@ class RegistryClient:
         headers: Mapping[str, str] | None = None,
         params: Any = None,
         max_body: int,
+        body: bytes | None = None,
     ) -> _Response:
         """One request with retries; reads a bounded body (retried if the body breaks off)."""
         attempt = 0
         async with self._semaphore:
             while True:
                 attempt += 1
-                resp = await self._open(method, url, kind=kind, headers=headers, params=params)
+                resp = await self._open(
+                    method, url, kind=kind, headers=headers, params=params, body=body
+                )
                 try:
-                    body = b"" if method == "HEAD" else await self._read_body(resp, kind, max_body)
-                    return _Response(resp.status, resp.headers, body)
+                    content = (
+                        b"" if method == "HEAD" else await self._read_body(resp, kind, max_body)
+                    )
+                    return _Response(resp.status, resp.headers, content)
                 except (aiohttp.ClientPayloadError, aiohttp.ClientConnectionError, TimeoutError):
                     if attempt >= self.options.max_attempts:
                         raise RegistryUnreachable(f"{method} {url}: body transfer failed") from None
@@ -410,6 +416,7 @@ class RegistryClient:
         headers: Mapping[str, str] | None = None,
         params: Any = None,
         max_body: int = 4 * 1024 * 1024,
+        body: bytes | None = None,
     ) -> _Response:
         """A registry API request with authentication (at most one challenge round)."""
         url = path if path.startswith(("http://", "https://")) else self._url(path)
@@ -419,7 +426,13 @@ class RegistryClient:
             if auth:
                 request_headers["Authorization"] = auth
             response = await self._send_raw(
-                method, url, kind=kind, headers=request_headers, params=params, max_body=max_body
+                method,
+                url,
+                kind=kind,
+                headers=request_headers,
+                params=params,
+                max_body=max_body,
+                body=body,
             )
             if response.status != 401:
                 return response
@@ -631,6 +644,76 @@ class RegistryClient:
             self._tokens.drop(scope)
             self._adopt_challenge(challenge)
         raise AssertionError("unreachable")
+
+    # -- push (used to populate registries: tests, benchmarks, mirroring) ------------
+
+    async def blob_exists(self, repository: str, digest: str) -> bool:
+        response = await self._request(
+            "HEAD",
+            f"/v2/{repository}/blobs/{digest}",
+            kind="blob",
+            scope=repository_scope(repository, "pull,push"),
+        )
+        if response.status == 404:
+            return False
+        self._raise_for(response, f"HEAD blob {digest}")
+        return True
+
+    async def push_blob(self, repository: str, data: bytes, digest: str | None = None) -> str:
+        """Uploads a blob (monolithic POST + PUT) unless the registry has it; returns its digest."""
+        digest = digest or digest_of(data)
+        if await self.blob_exists(repository, digest):
+            return digest
+        scope = repository_scope(repository, "pull,push")
+        started = await self._request(
+            "POST", f"/v2/{repository}/blobs/uploads/", kind="upload", scope=scope
+        )
+        if started.status != 202:
+            self._raise_for(started, f"POST upload {repository}")
+            raise RegistryProtocolError(f"upload start answered HTTP {started.status}")
+        location = started.headers.get("Location", "")
+        if not location:
+            raise RegistryProtocolError("upload start answered without a Location")
+        target = urljoin(self._url(f"/v2/{repository}/blobs/uploads/"), location)
+        separator = "&" if "?" in target else "?"
+        finished = await self._request(
+            "PUT",
+            f"{target}{separator}digest={digest}",
+            kind="upload",
+            scope=scope,
+            headers={"Content-Type": "application/octet-stream"},
+            body=data,
+        )
+        if finished.status != 201:
+            self._raise_for(finished, f"PUT upload {repository}")
+            raise RegistryProtocolError(f"upload end answered HTTP {finished.status}")
+        return digest
+
+    async def put_manifest(
+        self, repository: str, reference: str, body: bytes, media_type: str
+    ) -> str:
+        """Stores a manifest under a tag or digest; returns its digest."""
+        response = await self._request(
+            "PUT",
+            f"/v2/{repository}/manifests/{reference}",
+            kind="manifest",
+            scope=repository_scope(repository, "pull,push"),
+            headers={"Content-Type": media_type},
+            body=body,
+        )
+        if response.status != 201:
+            self._raise_for(response, f"PUT manifest {repository}:{reference}")
+            raise RegistryProtocolError(f"manifest PUT answered HTTP {response.status}")
+        return response.headers.get("Docker-Content-Digest") or digest_of(body)
+
+    async def delete_manifest(self, repository: str, digest: str) -> None:
+        response = await self._request(
+            "DELETE",
+            f"/v2/{repository}/manifests/{digest}",
+            kind="manifest",
+            scope=repository_scope(repository, "*"),
+        )
+        self._raise_for(response, f"DELETE manifest {repository}@{digest}")
 
     @staticmethod
     async def _verified_chunks(

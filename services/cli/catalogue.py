@@ -1,0 +1,43 @@
+"""The services the `regsieve` command can run, with their default ports."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Coroutine, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ServiceEntry:
+    """`runner` is `module:function`, an async function taking the environment."""
+
+    name: str
+    port: int
+    protocol: str  # grpc or http
+    runner: str
+    config_module: str
+
+    def load_runner(self) -> Callable[[Mapping[str, str]], Coroutine[Any, Any, None]]:
+        module, _, function = self.runner.partition(":")
+        runner: Callable[[Mapping[str, str]], Coroutine[Any, Any, None]] = getattr(
+            importlib.import_module(module), function
+        )
+        return runner
+
+
+SERVICES: dict[str, ServiceEntry] = {
+    entry.name: entry
+    for entry in (
+        ServiceEntry(
+            "catalog", 50051, "grpc", "services.catalog.main:run", "services.catalog.config"
+        ),
+    )
+}
+
+
+def load_all_config_modules() -> None:
+    """Imports every service's config module so all variables are declared."""
+    importlib.import_module("services.common.config")
+    for entry in SERVICES.values():
+        importlib.import_module(entry.config_module)
