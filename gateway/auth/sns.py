@@ -112,7 +112,8 @@ def verify(message: Mapping[str, Any], certificate: bytes | x509.Certificate) ->
     its chain and validity dates are not examined, as in AWS's own validators.
     """
     required_certificate_url(message)
-    algorithm = _HASHES.get(str(message.get("SignatureVersion")))
+    version = message.get("SignatureVersion")
+    algorithm = _HASHES.get(version) if isinstance(version, str) else None
     if algorithm is None:
         raise SnsVerificationError("unsupported_signature_version")
     encoded = message.get("Signature")

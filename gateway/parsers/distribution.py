@@ -119,6 +119,12 @@ def parse(headers: Mapping[str, str], body: bytes) -> ParseResult:
     require_json_media_type(headers)
     if _is_single_pull(body):
         return _PULL_ONLY
+    return parse_envelope(body)
+
+
+def parse_envelope(body: bytes) -> ParseResult:
+    """The full parse, without the pull pre-check (also the reference the pre-check is
+    tested against)."""
     document = as_object(load_json(body), "body")
     builder = ResultBuilder()
     for index, event in enumerate(get_list(document, "events", "body")):
