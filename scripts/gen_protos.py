@@ -15,7 +15,8 @@ from grpc_tools import protoc
 ROOT = Path(__file__).resolve().parent.parent
 PROTO_ROOT = ROOT / "protos"
 PACKAGE_DIR = PROTO_ROOT / "regsieve" / "v1"
-GENERATED_SUFFIXES = ("_pb2.py", "_pb2.pyi", "_pb2_grpc.py")
+DESCRIPTOR_SET = "regsieve_descriptors.binpb"  # with comments, served by reflection
+GENERATED_SUFFIXES = ("_pb2.py", "_pb2.pyi", "_pb2_grpc.py", DESCRIPTOR_SET)
 
 
 def generate(out_dir: Path) -> None:
@@ -28,6 +29,9 @@ def generate(out_dir: Path) -> None:
         f"--python_out={out_dir}",
         f"--pyi_out={out_dir}",
         f"--grpc_python_out={out_dir}",
+        f"--descriptor_set_out={out_dir / 'regsieve' / 'v1' / DESCRIPTOR_SET}",
+        "--include_source_info",
+        "--include_imports",
         *protos,
     ]
     if protoc.main(args) != 0:
@@ -48,6 +52,7 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
+        (out / "regsieve" / "v1").mkdir(parents=True)
         generate(out)
         fresh = generated_files(out / "regsieve" / "v1")
         current = generated_files(PACKAGE_DIR)

@@ -11,6 +11,7 @@ from services.catalog.domain import (
     ManifestFacts,
     RegistrySpec,
     StoredRegistry,
+    normalise_url,
     validate_spec,
     with_defaults,
 )
@@ -56,6 +57,7 @@ class Registries:
         self.allow_plain_http = allow_plain_http
 
     def _validated(self, spec: RegistrySpec) -> RegistrySpec:
+        spec = replace(spec, url=normalise_url(spec.type, spec.url))
         problems = validate_spec(spec, allow_plain_http=self.allow_plain_http)
         if problems:
             raise InvalidArgument(violations=problems)

@@ -34,11 +34,25 @@ def port_open(port: int, host: str = "127.0.0.1") -> bool:
         return sock.connect_ex((host, port)) == 0
 
 
-def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float, what: str) -> None:
+def _log_tail(log_file: Path | None) -> str:
+    if log_file is None or not log_file.exists():
+        return ""
+    return "\n" + log_file.read_text(errors="replace")[-2000:]
+
+
+def wait_for_port(
+    port: int,
+    process: subprocess.Popen[bytes],
+    timeout: float,
+    what: str,
+    log_file: Path | None = None,
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise EmbeddedError(f"{what} exited with code {process.returncode} while starting")
+            raise EmbeddedError(
+                f"{what} exited with code {process.returncode} while starting" + _log_tail(log_file)
+            )
         if port_open(port):
             return
         time.sleep(0.05)
@@ -194,7 +208,7 @@ class EmbeddedPostgres:
             user=self._run_as()[0],
             group=self._run_as()[1],
         )
-        wait_for_port(self.port, self.process, timeout, "postgres")
+        wait_for_port(self.port, self.process, timeout, "postgres", self.log_file)
         self._ensure_database(bin_dir, timeout)
 
     def _ensure_database(self, bin_dir: Path, timeout: float) -> None:
@@ -266,7 +280,7 @@ class EmbeddedNats:
         self.process = subprocess.Popen(
             args, stdout=log_target, stderr=subprocess.STDOUT, start_new_session=True
         )
-        wait_for_port(self.port, self.process, timeout, "nats-server")
+        wait_for_port(self.port, self.process, timeout, "nats-server", self.log_file)
 
     def stop(self, timeout: float = 15.0) -> None:
         if self.process is None or self.process.poll() is not None:

@@ -10,12 +10,12 @@ from typing import Protocol
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
-from grpc_reflection.v1alpha import reflection
 from prometheus_client import start_http_server
 
 from services.common.config import CommonConfig
 from services.common.interceptors import ErrorInterceptor
 from services.common.logs import get_logger
+from services.common.reflection import enable_reflection
 
 log = get_logger("regsieve.server")
 
@@ -83,8 +83,7 @@ async def serve(
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     service.add_to_server(server)
-    names = [*service.service_names, health.SERVICE_NAME, reflection.SERVICE_NAME]
-    reflection.enable_server_reflection(names, server)
+    enable_reflection([*service.service_names, health.SERVICE_NAME], server)
     address = listen_address(name, config)
     port = server.add_insecure_port(address)
     if port == 0:

@@ -1,0 +1,30 @@
+"""Every benchmark runs in --quick mode and ends with its JSON line, so no bench rots."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EXPECTED_KEYS = {
+    "sync.py": {"tags", "sync_s", "bare_s", "ratio", "resync_s", "bare_head_s", "resync_ratio"},
+}
+
+
+@pytest.mark.parametrize("script", sorted(EXPECTED_KEYS))
+def test_bench_quick(script: str) -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / script), "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    last = json.loads(result.stdout.strip().splitlines()[-1])
+    assert EXPECTED_KEYS[script] <= set(last)
+    assert all(isinstance(v, int | float) and v > 0 for v in last.values())
