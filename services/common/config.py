@@ -203,6 +203,12 @@ INTERNAL_TOKEN = var(
     "shared token services present to RegistryAccessService (credentials); empty = not required",
     secret=True,
 )
+NATS_STREAM_REPLICAS = var(
+    "REGSIEVE_NATS_STREAM_REPLICAS",
+    parse_positive_int,
+    "1",
+    "replicas of the JetStream streams the services declare (3 on a NATS cluster)",
+)
 DB_POOL_MAX = var(
     "REGSIEVE_DB_POOL_MAX",
     parse_positive_int,
@@ -228,6 +234,7 @@ class CommonConfig:
     scanner_target: str
     internal_token: str
     db_pool_max: int
+    nats_stream_replicas: int = 1
 
 
 def read_common(
@@ -250,6 +257,7 @@ def read_common(
         scanner_target=SCANNER_TARGET.read(env, problems),
         internal_token=INTERNAL_TOKEN.read(env, problems),
         db_pool_max=DB_POOL_MAX.read(env, problems),
+        nats_stream_replicas=NATS_STREAM_REPLICAS.read(env, problems),
     )
 
 
