@@ -76,13 +76,11 @@ def _authenticate_sns(
         return AuthResult.deny(AuthReason.MALFORMED_MESSAGE)
     if settings.sns_topic_arn and message.get("TopicArn") != settings.sns_topic_arn:
         return AuthResult.deny(AuthReason.WRONG_TOPIC)
-    if not isinstance(key_material, bytes | x509.Certificate):
-        try:
-            sns.required_certificate_url(message)
-        except sns.SnsVerificationError as exc:
-            return AuthResult.deny(AuthReason(exc.reason))
-        return AuthResult.deny(AuthReason.CERTIFICATE_REQUIRED)
     try:
+        sns.required_certificate_url(message)
+        sns.signature_hash(message)
+        if not isinstance(key_material, bytes | x509.Certificate):
+            return AuthResult.deny(AuthReason.CERTIFICATE_REQUIRED)
         sns.verify(message, key_material)
     except sns.SnsVerificationError as exc:
         return AuthResult.deny(AuthReason(exc.reason))
@@ -124,8 +122,11 @@ def authenticate(
 
     `headers` may be any mapping (looked up case-insensitively), `body` the raw bytes
     (HMAC is computed over them, before parsing), `query` the URL query parameters.
-    `key_material` is what key_material_url() pointed at (SNS and OIDC only). Reasons are
-    fixed labels; no secret or presented credential ever appears in the result.
+    `key_material` is what key_material_url() points at (SNS and OIDC only). Without it,
+    those modes run every cheap check first and then answer CERTIFICATE_REQUIRED or
+    KEYS_REQUIRED: the app fetches (or takes from its cache) the key material and calls
+    again, so junk never costs a fetch. Reasons are fixed labels; no secret or presented
+    credential ever appears in the result.
     """
     mode = settings.mode
     if mode is AuthMode.NONE:

@@ -71,6 +71,15 @@ def required_certificate_url(message: Mapping[str, Any]) -> str:
     return url
 
 
+def signature_hash(message: Mapping[str, Any]) -> hashes.HashAlgorithm:
+    """SHA1 for `SignatureVersion` "1", SHA256 for "2"; anything else is refused."""
+    version = message.get("SignatureVersion")
+    algorithm = _HASHES.get(version) if isinstance(version, str) else None
+    if algorithm is None:
+        raise SnsVerificationError("unsupported_signature_version")
+    return algorithm()
+
+
 def string_to_sign(message: Mapping[str, Any]) -> bytes:
     """The canonical text SNS signs: each field name and value followed by a newline, in
     the fixed order of the message type; `Subject` only when present."""
@@ -112,10 +121,7 @@ def verify(message: Mapping[str, Any], certificate: bytes | x509.Certificate) ->
     its chain and validity dates are not examined, as in AWS's own validators.
     """
     required_certificate_url(message)
-    version = message.get("SignatureVersion")
-    algorithm = _HASHES.get(version) if isinstance(version, str) else None
-    if algorithm is None:
-        raise SnsVerificationError("unsupported_signature_version")
+    algorithm = signature_hash(message)
     encoded = message.get("Signature")
     if not isinstance(encoded, str):
         raise SnsVerificationError("malformed_message")
@@ -133,6 +139,6 @@ def verify(message: Mapping[str, Any], certificate: bytes | x509.Certificate) ->
     if not isinstance(public_key, rsa.RSAPublicKey):
         raise SnsVerificationError("bad_certificate")
     try:
-        public_key.verify(signature, signed, padding.PKCS1v15(), algorithm())
+        public_key.verify(signature, signed, padding.PKCS1v15(), algorithm)
     except InvalidSignature:
         raise SnsVerificationError("bad_signature") from None

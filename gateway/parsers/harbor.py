@@ -72,8 +72,6 @@ _CLOUDEVENT_PREFIXES: tuple[tuple[str, DropReason], ...] = (
     ("harbor.chart.", DropReason.CHART),
 )
 
-_CLOUDEVENTS_MEDIA_TYPE = "application/cloudevents+json"
-
 
 def _cloudevent_kind(event_type: str) -> Action | DropReason:
     kind = _CLOUDEVENT_TYPES.get(event_type)
@@ -113,7 +111,8 @@ def _events_from_data(
         digest = opt_str(resource, "digest", here)
         tag = opt_str(resource, "tag", here)
         # A digest-only push reports the digest as its tag.
-        if tag is not None and (tag == digest or tag.startswith(("sha256:", "sha512:"))):
+        if tag is not None and tag.startswith(("sha256:", "sha512:")):
+            digest = digest or tag
             tag = None
         builder.add(
             build_event(
@@ -130,9 +129,10 @@ def _events_from_data(
 
 def parse(headers: Mapping[str, str], body: bytes) -> ParseResult:
     """Parse a Harbor notification in any of its formats; one event per resource."""
-    essence = require_json_media_type(headers)
+    require_json_media_type(headers)
     document = as_object(load_json(body), "body")
-    if essence == _CLOUDEVENTS_MEDIA_TYPE or "specversion" in document:
+    # Structured CloudEvents carry `specversion`; the default format never does.
+    if "specversion" in document:
         kind = _cloudevent_kind(get_str(document, "type", "body"))
         if isinstance(kind, DropReason):
             return dropped_only(kind)

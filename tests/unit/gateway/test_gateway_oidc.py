@@ -73,7 +73,7 @@ def test_keys_and_signatures() -> None:
 
 
 def test_algorithm_confusion_is_refused() -> None:
-    unsigned = jwt.encode(CLAIMS, None, algorithm="none", headers={"kid": OIDC_KID})
+    unsigned = jwt.encode(CLAIMS, "", algorithm="none", headers={"kid": OIDC_KID})
     assert check(unsigned) is AuthReason.UNSUPPORTED_ALGORITHM
     hs256 = jwt.encode(
         CLAIMS, "a-shared-secret-of-thirty-two-bytes!", algorithm="HS256", headers={"kid": OIDC_KID}

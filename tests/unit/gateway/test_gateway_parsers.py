@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import json
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlencode
 
 import pytest
@@ -19,6 +20,7 @@ from gateway.events import (
     DropReason,
     NormalisedEvent,
     ParseError,
+    ParseResult,
     Reply,
     UnsupportedMediaType,
     event_key,
@@ -31,12 +33,12 @@ JSON = {"Content-Type": "application/json"}
 GAR_DIGEST = "sha256:6ec128e26cd5e5a3bb8c1b3e3b1f5f3d7a2c4e8b9f0a1b2c3d4e5f60718293a4"
 
 
-def loads(relative: str) -> dict:  # type: ignore[type-arg]
+def loads(relative: str) -> Any:
     return json.loads(sample(relative))
 
 
-def drops(result: object) -> dict[str, int]:
-    return {str(k): v for k, v in result.dropped.items()}  # type: ignore[attr-defined]
+def drops(result: ParseResult) -> dict[str, int]:
+    return {str(k): v for k, v in result.dropped.items()}
 
 
 class TestContentTypes:
@@ -364,3 +366,11 @@ class TestOthers:
         assert drops(PARSERS["artifactory"](JSON, json.dumps(document).encode())) == {
             DropReason.UNSUPPORTED_EVENT.value: 1
         }
+
+
+def test_harbor_digest_reported_only_as_tag() -> None:
+    document = loads("harbor/push_artifact.json")
+    del document["event_data"]["resources"][0]["digest"]
+    (event,) = harbor.parse(JSON, json.dumps(document).encode()).events
+    digest = "sha256:954b378c375d852eb3c63ab88978f640b4348b01c1b3456a024a81536dafbbf4"
+    assert (event.tag, event.digest) == (None, digest)

@@ -222,3 +222,9 @@ class TestAuthenticateSns:
         assert key_material_url(settings, {}, bad_url) is None
         assert authenticate(settings, {}, bad_url, {}).reason is AuthReason.BAD_CERTIFICATE_URL
         assert authenticate(settings, {}, b"not json", {}).reason is AuthReason.MALFORMED_MESSAGE
+        # Every cheap check runs before the app is asked for the certificate.
+        message = json.loads(body)
+        message["SignatureVersion"] = "3"
+        assert authenticate(settings, {}, body_of(message), {}).reason is (
+            AuthReason.UNSUPPORTED_SIGNATURE_VERSION
+        )
