@@ -90,6 +90,7 @@ def spec_from_proto(registry: pb.Registry) -> RegistrySpec:
             oidc_audience=registry.webhook.oidc_audience,
             oidc_email=registry.webhook.oidc_email,
             hmac_algorithm=registry.webhook.hmac_algorithm,
+            sns_topic_arn=registry.webhook.sns_topic_arn,
         ),
         labels=dict(registry.labels),
     )
@@ -121,6 +122,7 @@ def spec_to_proto(spec: RegistrySpec) -> pb.Registry:
             oidc_audience=spec.webhook.oidc_audience,
             oidc_email=spec.webhook.oidc_email,
             hmac_algorithm=spec.webhook.hmac_algorithm,
+            sns_topic_arn=spec.webhook.sns_topic_arn,
         ),
         labels=spec.labels,
     )

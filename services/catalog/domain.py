@@ -77,6 +77,7 @@ class Webhook:
     oidc_audience: str = ""
     oidc_email: str = ""
     hmac_algorithm: str = ""
+    sns_topic_arn: str = ""
 
 
 @dataclass(frozen=True)

@@ -139,7 +139,7 @@ class RepositoryScope(_message.Message):
     def __init__(self, repositories: _Optional[_Iterable[str]] = ..., namespaces: _Optional[_Iterable[str]] = ..., repository_prefixes: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class WebhookSettings(_message.Message):
-    __slots__ = ("auth_mode", "header_name", "secret", "has_secret", "oidc_audience", "oidc_email", "hmac_algorithm")
+    __slots__ = ("auth_mode", "header_name", "secret", "has_secret", "oidc_audience", "oidc_email", "hmac_algorithm", "sns_topic_arn")
     AUTH_MODE_FIELD_NUMBER: _ClassVar[int]
     HEADER_NAME_FIELD_NUMBER: _ClassVar[int]
     SECRET_FIELD_NUMBER: _ClassVar[int]
@@ -147,6 +147,7 @@ class WebhookSettings(_message.Message):
     OIDC_AUDIENCE_FIELD_NUMBER: _ClassVar[int]
     OIDC_EMAIL_FIELD_NUMBER: _ClassVar[int]
     HMAC_ALGORITHM_FIELD_NUMBER: _ClassVar[int]
+    SNS_TOPIC_ARN_FIELD_NUMBER: _ClassVar[int]
     auth_mode: WebhookAuthMode
     header_name: str
     secret: str
@@ -154,7 +155,8 @@ class WebhookSettings(_message.Message):
     oidc_audience: str
     oidc_email: str
     hmac_algorithm: str
-    def __init__(self, auth_mode: _Optional[_Union[WebhookAuthMode, str]] = ..., header_name: _Optional[str] = ..., secret: _Optional[str] = ..., has_secret: _Optional[bool] = ..., oidc_audience: _Optional[str] = ..., oidc_email: _Optional[str] = ..., hmac_algorithm: _Optional[str] = ...) -> None: ...
+    sns_topic_arn: str
+    def __init__(self, auth_mode: _Optional[_Union[WebhookAuthMode, str]] = ..., header_name: _Optional[str] = ..., secret: _Optional[str] = ..., has_secret: _Optional[bool] = ..., oidc_audience: _Optional[str] = ..., oidc_email: _Optional[str] = ..., hmac_algorithm: _Optional[str] = ..., sns_topic_arn: _Optional[str] = ...) -> None: ...
 
 class Registry(_message.Message):
     __slots__ = ("id", "name", "type", "url", "enabled", "limits", "tls", "scope", "credentials", "webhook", "create_time", "update_time", "last_sync_id", "labels")
