@@ -88,6 +88,11 @@ class Reason(StrEnum):
     PLATFORM_MISMATCH = "platform_mismatch"
     PLATFORM_UNKNOWN = "platform_unknown"
 
+    @property
+    def code(self) -> str:
+        """The reason as other services count it: `rule:never_pull`."""
+        return f"rule:{self.value}"
+
 
 class Criterion(StrEnum):
     """The part of a rule set that made a decision."""
@@ -326,6 +331,35 @@ def validate_rule_set(rule_set: RuleSet) -> list[FieldViolation]:
     return violations
 
 
+_REASON_WORDS: dict[Reason, str] = {
+    Reason.DISABLED: "the rule set is disabled",
+    Reason.NEVER_PULL: "matches never-pull pattern {pattern}",
+    Reason.ALWAYS_PULL: "matches always-pull pattern {pattern}",
+    Reason.PULL_PATTERN: "matches pull pattern {pattern} and passes every criterion",
+    Reason.PULL_ALL: "the pull list is empty (every image) and it passes every criterion",
+    Reason.NO_PULL_PATTERN: "matches no pull pattern",
+    Reason.OUTSIDE_WINDOW: "created before the creation window",
+    Reason.CREATED_UNKNOWN: "its creation time is unknown",
+    Reason.NOT_LATEST: "not among the latest N of its repository",
+    Reason.NOT_A_VERSION: "its tag is not a version (latest-N by version)",
+    Reason.PLATFORM_MISMATCH: "none of its platforms passes the platform filter",
+    Reason.PLATFORM_UNKNOWN: "its platforms are unknown (platform filter)",
+}
+
+
+def describe_decision(image: ImageFacts, decision: Decision) -> str:
+    """The decision in words, e.g. `skip team/api:pr-7: matches never-pull pattern ...`."""
+    pattern = ""
+    if decision.pattern_list is not None and decision.pattern_index is not None:
+        pattern = f"{decision.pattern_list.value}[{decision.pattern_index}] `{decision.pattern}`"
+    words = _REASON_WORDS[decision.reason].format(pattern=pattern)
+    if pattern and "{pattern}" not in _REASON_WORDS[decision.reason]:
+        words += f" (selected by {pattern})"  # a criterion skipped a selected image
+    if decision.platforms:
+        words += f"; platforms {', '.join(str(p) for p in decision.platforms)}"
+    return f"{decision.action.value} {image.ref}: {words}"
+
+
 __all__ = [
     "Action",
     "CreationWindow",
@@ -342,5 +376,6 @@ __all__ = [
     "Reason",
     "RuleSet",
     "TimeUnit",
+    "describe_decision",
     "validate_rule_set",
 ]

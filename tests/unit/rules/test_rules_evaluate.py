@@ -20,6 +20,7 @@ from services.rules.domain import (
     Reason,
     RuleSet,
     TimeUnit,
+    describe_decision,
     validate_rule_set,
 )
 from services.rules.evaluate import CheckOutcome, compile_rule_set, evaluate, explain
@@ -288,3 +289,23 @@ def test_explain_of_an_unmatched_image_marks_every_pull_pattern() -> None:
     assert explanation.decision.reason is Reason.NO_PULL_PATTERN
     decisive = [c.rule for c in explanation.checks if c.decisive]
     assert decisive == ["pull_patterns[0]", "pull_patterns[1]", "pull_patterns[2]"]
+
+
+def test_decisions_in_words() -> None:
+    rule_set = replace(SEED, platforms=("linux/amd64",))
+    images = [
+        ImageFacts("team/unstable", "latest", created=RECENT),
+        ImageFacts("team/api", "latest", created=OLD, platforms=(AMD64,)),
+        ImageFacts("team/api", "latest", created=RECENT, platforms=(AMD64, ARM64)),
+        ImageFacts("x", "1", created=RECENT),
+    ]
+    decisions = evaluate(rule_set, images, NOW)
+    words = [describe_decision(i, d) for i, d in zip(images, decisions, strict=True)]
+    assert words == [
+        "skip team/unstable:latest: matches never-pull pattern never_pull[0] `unstable`",
+        "skip team/api:latest: created before the creation window "
+        "(selected by pull_patterns[0] `:latest`)",
+        "pull team/api:latest: matches pull pattern pull_patterns[0] `:latest` and passes "
+        "every criterion; platforms linux/amd64",
+        "skip x:1: matches no pull pattern",
+    ]
