@@ -78,6 +78,7 @@ def key(version: str) -> tuple[object, ...]:
     return (epoch_number, _part_key(upstream), _part_key(revision))
 
 
+@lru_cache(maxsize=65536)
 def valid(version: str) -> bool:
     """Whether dpkg's parseversion accepts the string without an error or a warning."""
     version = version.strip()

@@ -53,6 +53,7 @@ def key(version: str) -> tuple[object, ...]:
     return parsed if parsed is not None else _INVALID_KEY
 
 
+@lru_cache(maxsize=65536)
 def valid(version: str) -> bool:
     """Whether the string is a Go module or toolchain version."""
     return bool(normalise(version))

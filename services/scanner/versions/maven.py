@@ -180,6 +180,7 @@ def key(version: str) -> MavenKey:
     return MavenKey(parse(version))
 
 
+@lru_cache(maxsize=65536)
 def valid(version: str) -> bool:
     """Maven accepts any non-empty version string."""
     return bool(version.strip())

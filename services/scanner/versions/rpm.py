@@ -83,6 +83,7 @@ def key(evr: str) -> tuple[object, ...]:
     return (vercmp_key(epoch or "0"), vercmp_key(version), release_key)
 
 
+@lru_cache(maxsize=65536)
 def valid(evr: str) -> bool:
     """rpm compares any string; only an empty version is meaningless."""
     return bool(split(evr)[1])

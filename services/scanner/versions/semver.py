@@ -59,6 +59,7 @@ def key(version: str) -> SemverKey:
     return parse(version) or _fallback_key(version)
 
 
+@lru_cache(maxsize=65536)
 def valid(version: str) -> bool:
     """Whether the string is a strict semantic version (a leading 'v' is accepted)."""
     return parse(version) is not None

@@ -1,0 +1,1 @@
+"""Vulnerability database in OSV format: parsing, loading, import planning and matching."""
