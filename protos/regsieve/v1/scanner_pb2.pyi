@@ -20,6 +20,7 @@ class Severity(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     SEVERITY_MEDIUM: _ClassVar[Severity]
     SEVERITY_HIGH: _ClassVar[Severity]
     SEVERITY_CRITICAL: _ClassVar[Severity]
+    SEVERITY_NONE: _ClassVar[Severity]
 
 class ScanState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -40,6 +41,7 @@ SEVERITY_LOW: Severity
 SEVERITY_MEDIUM: Severity
 SEVERITY_HIGH: Severity
 SEVERITY_CRITICAL: Severity
+SEVERITY_NONE: Severity
 SCAN_STATE_UNSPECIFIED: ScanState
 SCAN_STATE_QUEUED: ScanState
 SCAN_STATE_RUNNING: ScanState

@@ -11,6 +11,15 @@ CREATE TABLE layer_analyses (
     PRIMARY KEY (diff_id, analyzer_version)
 );
 
+-- Who is analysing a layer right now, so replicas do not download the same layer twice.
+CREATE TABLE layer_claims (
+    diff_id text NOT NULL,
+    analyzer_version text NOT NULL,
+    owner text NOT NULL,
+    expires_at timestamptz NOT NULL,
+    PRIMARY KEY (diff_id, analyzer_version)
+);
+
 -- One inventory per manifest digest (an index digest covers its scanned platforms).
 CREATE TABLE inventories (
     digest text PRIMARY KEY,
@@ -18,20 +27,23 @@ CREATE TABLE inventories (
     platform_digests text[] NOT NULL DEFAULT '{}',
     os_name text NOT NULL DEFAULT '',
     os_ecosystem text NOT NULL DEFAULT '',
-    packages bytea NOT NULL,            -- zstd-compressed JSON list of packages
     package_count integer NOT NULL DEFAULT 0,
+    skipped jsonb NOT NULL DEFAULT '[]',
     created_at timestamptz NOT NULL DEFAULT now(),
     matched_at timestamptz NOT NULL DEFAULT now()
 );
 
--- Which (ecosystem, package) keys each inventory contains: the re-match index.
-CREATE TABLE inventory_keys (
+-- The packages of each inventory; (key_ecosystem, key_name) is the OSV lookup key, so a
+-- re-match reads only the packages an import changed.
+CREATE TABLE inventory_packages (
     digest text NOT NULL REFERENCES inventories (digest) ON DELETE CASCADE,
-    ecosystem text NOT NULL,
-    name text NOT NULL,
-    PRIMARY KEY (digest, ecosystem, name)
+    position integer NOT NULL,
+    key_ecosystem text NOT NULL,
+    key_name text NOT NULL,
+    package jsonb NOT NULL,
+    PRIMARY KEY (digest, position)
 );
-CREATE INDEX inventory_keys_by_key ON inventory_keys (ecosystem, name);
+CREATE INDEX inventory_packages_by_key ON inventory_packages (key_ecosystem, key_name);
 
 CREATE TABLE vulnerabilities (
     id text PRIMARY KEY,
@@ -58,6 +70,8 @@ CREATE TABLE findings (
     ecosystem text NOT NULL,
     package_name text NOT NULL,
     package_version text NOT NULL,
+    key_ecosystem text NOT NULL,
+    key_name text NOT NULL,
     package_type text NOT NULL DEFAULT '',
     package_path text NOT NULL DEFAULT '',
     layer text NOT NULL DEFAULT '',
@@ -69,8 +83,10 @@ CREATE TABLE findings (
     cvss_score double precision NOT NULL DEFAULT 0,
     summary text NOT NULL DEFAULT '',
     first_seen timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (digest, vulnerability_id, ecosystem, package_name, package_version)
+    PRIMARY KEY (digest, vulnerability_id, ecosystem, package_name, package_version,
+                 package_path)
 );
+CREATE INDEX findings_by_key ON findings (key_ecosystem, key_name);
 CREATE INDEX findings_by_vulnerability ON findings (vulnerability_id);
 CREATE INDEX findings_by_aliases ON findings USING gin (aliases);
 CREATE INDEX findings_by_severity ON findings (severity_rank DESC, digest);
