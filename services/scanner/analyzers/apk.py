@@ -9,6 +9,7 @@ from services.scanner.analyzers.base import (
     FileEntry,
     PathInterest,
     WholeFile,
+    check_yield,
     is_evidence_path,
 )
 from services.scanner.inventory import Package, PackageType
@@ -43,6 +44,7 @@ def parse_installed(text: str, path: str) -> AnalyzerOutput:
         if not line:
             if fields:
                 flush()
+                check_yield(output)
             fields = {}
             directory = ""
             continue
@@ -55,6 +57,8 @@ def parse_installed(text: str, path: str) -> AnalyzerOutput:
             owned = f"{directory}/{value}" if directory else value
             if is_evidence_path(owned):
                 output.owned_paths.append(owned)
+                if len(output.owned_paths) % 4096 == 0:
+                    check_yield(output)
         elif key in "PVAoL":
             fields[key] = value
     if fields:

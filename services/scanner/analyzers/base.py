@@ -115,6 +115,20 @@ class AnalyzerError(ValueError):
     """A file an analyzer selected is malformed; the file is skipped and noted."""
 
 
+# Bounds on what one file may yield: a small hostile database must not become gigabytes of
+# objects (a 24-byte dpkg stanza is one Package).
+MAX_PACKAGES_PER_FILE = 100_000
+MAX_OWNED_PATHS_PER_FILE = 500_000
+
+
+def check_yield(output: AnalyzerOutput) -> None:
+    """Raise AnalyzerError once a file has yielded more than real files ever do."""
+    if len(output.packages) > MAX_PACKAGES_PER_FILE:
+        raise AnalyzerError(f"more than {MAX_PACKAGES_PER_FILE} packages in one file")
+    if len(output.owned_paths) > MAX_OWNED_PATHS_PER_FILE:
+        raise AnalyzerError(f"more than {MAX_OWNED_PATHS_PER_FILE} owned paths in one file")
+
+
 EXECUTABLE_DIRS = frozenset({"bin", "sbin", "libexec"})
 ARCHIVE_SUFFIXES = (".jar", ".war", ".ear", ".par", ".sar", ".jpi", ".hpi", ".kar")
 

@@ -6,6 +6,9 @@ from collections.abc import Iterator
 from typing import ClassVar
 
 from services.scanner.analyzers.base import (
+    MAX_OWNED_PATHS_PER_FILE,
+    MAX_PACKAGES_PER_FILE,
+    AnalyzerError,
     AnalyzerOutput,
     FileEntry,
     PathInterest,
@@ -67,6 +70,8 @@ def packages_from_status(text: str, path: str, *, require_status: bool) -> list[
                 continue
         elif status.rsplit(" ", 1)[-1] not in _PRESENT_STATES:
             continue
+        if len(packages) >= MAX_PACKAGES_PER_FILE:
+            raise AnalyzerError(f"more than {MAX_PACKAGES_PER_FILE} packages")
         source_name, source_version = parse_source(stanza.get("Source", ""), version, name)
         packages.append(
             Package(
@@ -90,6 +95,8 @@ def owned_from_list(text: str) -> list[str]:
         path = line.strip().lstrip("/")
         if path and is_evidence_path(path):
             out.append(path)
+            if len(out) > MAX_OWNED_PATHS_PER_FILE:
+                raise AnalyzerError(f"more than {MAX_OWNED_PATHS_PER_FILE} owned paths")
     return out
 
 
@@ -101,6 +108,8 @@ def owned_from_md5sums(text: str) -> list[str]:
         path = path.strip().lstrip("/")
         if path and is_evidence_path(path):
             out.append(path)
+            if len(out) > MAX_OWNED_PATHS_PER_FILE:
+                raise AnalyzerError(f"more than {MAX_OWNED_PATHS_PER_FILE} owned paths")
     return out
 
 

@@ -69,8 +69,8 @@ def inline_strings(data: bytes | bytearray, at: int) -> tuple[str, str] | None:
     return version, modinfo
 
 
-def _elf_segments(data: bytes | bytearray) -> tuple[list[tuple[int, int, int]], str, int]:
-    """PT_LOAD segments (vaddr, offset, filesz), struct byte order and pointer size."""
+def _elf_segments(data: bytes | bytearray) -> list[tuple[int, int, int]]:
+    """PT_LOAD segments of an ELF file: (vaddr, file offset, size in the file)."""
     if data[:4] != ELF_MAGIC or len(data) < 64:
         raise AnalyzerError("not an ELF file")
     is64 = data[4] == 2
@@ -94,7 +94,7 @@ def _elf_segments(data: bytes | bytearray) -> tuple[list[tuple[int, int, int]], 
             p_type, offset, vaddr, _paddr, filesz, _memsz = struct.unpack_from(fmt, data, start)
         if p_type == 1:  # PT_LOAD
             segments.append((vaddr, offset, filesz))
-    return segments, order, 8 if is64 else 4
+    return segments
 
 
 def _read_at(
@@ -110,7 +110,7 @@ def _read_at(
 
 def pointer_strings(data: bytes | bytearray, at: int) -> tuple[str, str]:
     """Version and module info of a pre-1.18 build info (pointers to Go string headers)."""
-    segments, _elf_order, _ = _elf_segments(data)
+    segments = _elf_segments(data)
     pointer_size = data[at + 14]
     order = ">" if data[at + 15] & _BIG_ENDIAN_FLAG else "<"
     if pointer_size not in (4, 8):

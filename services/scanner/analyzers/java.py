@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from typing import ClassVar
 
 from packageurl import PackageURL
@@ -11,6 +12,7 @@ from packageurl import PackageURL
 from services.scanner.analyzers.base import (
     ARCHIVE_SUFFIXES,
     MIB,
+    AnalyzerError,
     AnalyzerOutput,
     FileEntry,
     PathInterest,
@@ -21,6 +23,18 @@ from services.scanner.inventory import Package, PackageType
 MAX_DEPTH = 3  # outer archive = depth 1 (Spring Boot: app.jar!/BOOT-INF/lib/x.jar is depth 2)
 # Bytes inflated for nested archives of one outer archive: bounds a zip bomb inside a jar.
 MAX_NESTED_BYTES = 256 * MIB
+MAX_NESTED_ARCHIVE_BYTES = 64 * MIB
+# Entries an archive may list (its central directory is read into memory whole).
+MAX_ENTRIES = 65_535
+_END_OF_CENTRAL_DIRECTORY = b"PK\x05\x06"
+
+
+def entry_count(data: bytes) -> int:
+    """Entries the end-of-central-directory record declares (0xFFFF means zip64: many)."""
+    at = data.rfind(_END_OF_CENTRAL_DIRECTORY, max(0, len(data) - 65_557))
+    if at < 0 or at + 22 > len(data):
+        raise AnalyzerError("not a zip archive")
+    return int.from_bytes(data[at + 10 : at + 12], "little")
 
 
 def parse_properties(text: str) -> dict[str, str]:
@@ -115,6 +129,8 @@ class _Budget:
 def packages_in_archive(data: bytes, path: str, depth: int, budget: _Budget) -> list[Package]:
     """Packages of one archive and the archives inside it (down to MAX_DEPTH)."""
     packages: list[Package] = []
+    if entry_count(data) >= MAX_ENTRIES:
+        raise AnalyzerError(f"archive lists {MAX_ENTRIES} or more entries")
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         infos = archive.infolist()
         for info in infos:
@@ -139,7 +155,7 @@ def packages_in_archive(data: bytes, path: str, depth: int, budget: _Budget) -> 
             for info in infos:
                 if not info.filename.lower().endswith(ARCHIVE_SUFFIXES) or info.is_dir():
                     continue
-                if info.file_size > budget.remaining:
+                if info.file_size > min(budget.remaining, MAX_NESTED_ARCHIVE_BYTES):
                     continue
                 budget.remaining -= info.file_size
                 inner = f"{path}!/{info.filename}"
@@ -147,7 +163,7 @@ def packages_in_archive(data: bytes, path: str, depth: int, budget: _Budget) -> 
                     packages.extend(
                         packages_in_archive(archive.read(info), inner, depth + 1, budget)
                     )
-                except (zipfile.BadZipFile, NotImplementedError, ValueError, EOFError):
+                except (zipfile.BadZipFile, NotImplementedError, ValueError, EOFError, zlib.error):
                     continue  # a broken inner archive does not spoil the outer one
     return list(dict.fromkeys(packages))
 

@@ -11,6 +11,7 @@ from services.scanner.analyzers.base import (
     FileEntry,
     PathInterest,
     WholeFile,
+    check_yield,
     is_evidence_path,
 )
 from services.scanner.analyzers.rpmdb import bdb, ndb, sqlite
@@ -66,6 +67,7 @@ def parse_database(data: bytes, path: str) -> AnalyzerOutput:
         output.owned_paths.extend(
             owned for owned in (f.lstrip("/") for f in header.files) if is_evidence_path(owned)
         )
+        check_yield(output)
     return output
 
 

@@ -59,6 +59,7 @@ _PARSE_ERRORS = (
     zlib.error,
     sqlite3.DatabaseError,
     NotImplementedError,  # zipfile: unsupported compression method
+    RecursionError,  # deeply nested JSON
 )
 
 
@@ -85,7 +86,7 @@ class _Capture:
 
     __slots__ = ("active", "analyzer", "buffer", "sink")
 
-    def __init__(self, analyzer: Analyzer, sink: StreamSink | None, size: int) -> None:
+    def __init__(self, analyzer: Analyzer, sink: StreamSink | None) -> None:
         self.analyzer = analyzer
         self.sink = sink
         self.buffer: bytearray | None = None if sink is not None else bytearray()
@@ -264,9 +265,9 @@ class LayerReader:
                     if size > cap:
                         self._skip(path, analyzer, f"larger than {cap} bytes")
                         continue
-                captures.append(_Capture(analyzer, None, size))
+                captures.append(_Capture(analyzer, None))
             else:
-                captures.append(_Capture(analyzer, request, size))
+                captures.append(_Capture(analyzer, request))
         self._entry = entry
         self._captures = captures
         return bool(captures)

@@ -111,6 +111,7 @@ class TarStream:
         self._global_pax: dict[str, str] = {}
         self._long_name: str | None = None
         self._long_link: str | None = None
+        self._sparse_member: tuple[str, str, int, int, str] | None = None
         self.ended = False
         self.members = 0
         self.headers = 0
@@ -153,12 +154,24 @@ class TarStream:
         """End of input: anything but a member boundary means the tar was cut short."""
         if self.ended:
             return
-        if self._header or self._body_left or self._pad_left or self._meta is not None:
+        if (
+            self._header
+            or self._body_left
+            or self._pad_left
+            or self._meta is not None
+            or self._sparse_member is not None
+        ):
             raise CorruptLayer("tar stream is truncated")
         if self._pax or self._long_name is not None or self._long_link is not None:
             raise CorruptLayer("tar stream ends after an extended header")
 
     def _on_header(self, block: bytes) -> None:
+        if self._sparse_member is not None:
+            # Old GNU sparse headers continue in extension blocks before the data.
+            if not block[504]:
+                member, self._sparse_member = self._sparse_member, None
+                self._begin_member(*member)
+            return
         if block == _ZERO_BLOCK:
             # End of archive. (One zero block suffices, as for Python's tarfile.)
             self.ended = True
@@ -211,8 +224,15 @@ class TarStream:
         self._pax = {}
         self._long_name = None
         self._long_link = None
+        member = (name, kind, _number(block[100:108]), size, linkname)
+        if typeflag == b"S" and block[482]:
+            self._sparse_member = member
+            return
+        self._begin_member(*member)
+
+    def _begin_member(self, name: str, kind: str, mode: int, size: int, linkname: str) -> None:
         self.members += 1
-        want = self._handler.on_entry(name, kind, _number(block[100:108]), size, linkname)
+        want = self._handler.on_entry(name, kind, mode, size, linkname)
         self._in_member = True
         self._start_body(size, want=want)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import gzip
 import hashlib
+import shutil
+import subprocess
 import tarfile
 import time
 import tracemalloc
@@ -372,3 +374,53 @@ def test_json_round_trip() -> None:
     assert [r for r in again.records if r.path != nul_json] == without_nul
     assert {p.name for r in again.records for p in r.packages if p.name.startswith("n")} >= {"nul"}
     assert again.whiteouts == analysis.whiteouts and again.examined_paths == analysis.examined_paths
+
+
+@pytest.mark.skipif(shutil.which("tar") is None, reason="GNU tar not installed")
+@pytest.mark.parametrize("fmt", ["gnu", "posix"])
+def test_sparse_members_written_by_gnu_tar_are_walked_past(tmp_path: Path, fmt: str) -> None:
+    """Old-GNU sparse headers continue in extension blocks; PAX sparse uses GNU.sparse.*."""
+    holey = tmp_path / "holey"
+    with holey.open("wb") as out:
+        out.truncate(40 * MIB)
+        for hole in range(1, 30):  # enough data islands to need sparse extension blocks
+            out.seek(hole * 1_300_000)
+            out.write(b"x")
+    (tmp_path / "etc").mkdir()
+    (tmp_path / "etc" / "alpine-release").write_text("3.19.1\n")
+    archive = tmp_path / "layer.tar"
+    subprocess.run(
+        ["tar", f"--format={fmt}", "--sparse", "-cf", str(archive), "holey", "etc/alpine-release"],
+        cwd=tmp_path,
+        check=True,
+    )
+    analysis = analyze_layer([gzipped(archive.read_bytes())], GZIP)
+    assert analysis.entries == 2
+    (record,) = analysis.records
+    assert record.os is not None and record.os.version_id == "3.19.1"
+
+
+def test_hostile_file_contents_are_noted_not_fatal() -> None:
+    jar = bytearray((DATA / "java" / "plexus-component-annotations-2.1.0.jar").read_bytes())
+    end = jar.rfind(b"PK\x05\x06")
+    jar[end + 10 : end + 12] = b"\xff\xff"  # claims a zip64-sized central directory
+    many = b"".join(
+        b"Package: p%d\nVersion: 1\nStatus: install ok installed\n\n" % i for i in range(100_001)
+    )
+    raw = tar_bytes(
+        [
+            file("app/lib/huge-directory.jar", bytes(jar)),
+            file("app/node_modules/deep/package.json", b"[" * 200_000 + b"]" * 200_000),
+            file("var/lib/dpkg/status", many),
+            file("etc/alpine-release", b"3.19.1\n"),
+        ]
+    )
+    analysis = analyze_layer([gzipped(raw)], GZIP)
+    reasons = {s.path: s.reason for s in analysis.skipped}
+    assert set(reasons) == {
+        "app/lib/huge-directory.jar",
+        "app/node_modules/deep/package.json",
+        "var/lib/dpkg/status",
+    }
+    assert all(r.startswith("unreadable") for r in reasons.values())
+    assert [r.path for r in analysis.records] == ["etc/alpine-release"]
