@@ -30,7 +30,7 @@ from services.rules.domain import (
     validate_rule_set,
 )
 from services.rules.latest import LatestRanker
-from services.rules.matcher import MatchSession, PatternMatcher, lowest_bit_index
+from services.rules.matcher import MatchSession, PatternMatcher
 from services.rules.patterns import Pattern, parse_pattern
 from services.rules.window import subtract_calendar
 
@@ -189,20 +189,20 @@ class CompiledRuleSet:
 
         decisions: list[Decision | None] = []
         append = decisions.append
+        known = made.get
         # Images that passed everything up to latest-N wait until every image is ranked.
         waiting: list[tuple[int, int, Reason, tuple[Platform, ...]]] = []
-        add_to_ranking = ranker.add if ranker is not None else None
+        eligible: list[ImageFacts] = []  # not never-pulled: what latest-N ranks
+        # The loop runs once per image: lowest_bit_index() and decision() are inlined.
         for i, image in enumerate(images):
             mask = masks[i]
             hit = mask & never
             if hit:
-                # Inlined lowest_bit_index and decision(): this line runs for most images.
                 bit = (hit & -hit).bit_length() - 1
-                found = made.get((Reason.NEVER_PULL, bit, ()))
-                append(found or decision(Reason.NEVER_PULL, bit, ()))
+                append(known((Reason.NEVER_PULL, bit, ())) or decision(Reason.NEVER_PULL, bit, ()))
                 continue
-            if add_to_ranking is not None:
-                add_to_ranking(image)
+            if ranker is not None:
+                eligible.append(image)
             platforms = image.platforms
             chosen: tuple[Platform, ...] = ()
             if specs and platforms:
@@ -212,14 +212,16 @@ class CompiledRuleSet:
                 chosen = chosen_or_none
             hit = mask & always
             if hit:
-                append(decision(Reason.ALWAYS_PULL, lowest_bit_index(hit), chosen))
+                bit = (hit & -hit).bit_length() - 1
+                key = (Reason.ALWAYS_PULL, bit, chosen)
+                append(known(key) or decision(*key))
                 continue
             if pull:
                 hit = mask & pull
                 if not hit:
                     append(decision(Reason.NO_PULL_PATTERN, _NO_PATTERN, ()))
                     continue
-                bit = lowest_bit_index(hit)
+                bit = (hit & -hit).bit_length() - 1
                 selected = Reason.PULL_PATTERN
             else:
                 bit = _NO_PATTERN
@@ -238,6 +240,7 @@ class CompiledRuleSet:
                 continue
             append(last_check(selected, bit, platforms, chosen))
         if ranker is not None and latest is not None:
+            ranker.add_all(eligible)
             semver_order = latest.order is LatestOrder.SEMVER
             unranked = Reason.NOT_A_VERSION if semver_order else Reason.CREATED_UNKNOWN
             for i, bit, selected, chosen in waiting:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime
 
 import semver
@@ -34,38 +34,40 @@ class LatestRanker:
         self._newest: dict[str, dict[str, datetime]] = {}
         self._versions: dict[str, set[semver.Version]] = {}
         self._ranks: dict[str, dict[object, int]] = {}
-        # add(image) counts an eligible image (not a never-pull match) in its repository's
-        # ranking; bound once to the order's implementation (it runs once per image).
-        self.add: Callable[[ImageFacts], None] = (
-            self._add_by_version if order is LatestOrder.SEMVER else self._add_by_created
-        )
 
-    def _add_by_created(self, image: ImageFacts) -> None:
-        created = image.created
-        if created is None:
-            return
-        floor = self._floor
-        if floor is not None and created < floor:
-            return
-        groups = self._newest.get(image.repository)
-        if groups is None:
-            groups = self._newest[image.repository] = {}
-        key = image.digest or "\0" + image.tag
-        if key not in groups or created > groups[key]:
-            groups[key] = created
-
-    def _add_by_version(self, image: ImageFacts) -> None:
-        version = parse_version_tag(image.tag)
-        if version is not None:
-            found = self._versions.get(image.repository)
-            if found is None:
-                found = self._versions[image.repository] = set()
-            found.add(version)
+    def add(self, image: ImageFacts) -> None:
+        """Counts an eligible image (not a never-pull match) in its repository's ranking."""
+        self.add_all((image,))
 
     def add_all(self, images: Iterable[ImageFacts]) -> None:
-        """Adds every image."""
+        """Counts eligible images (one tight loop: it runs once per image of a batch)."""
+        if self.order is LatestOrder.SEMVER:
+            versions = self._versions
+            for image in images:
+                version = parse_version_tag(image.tag)
+                if version is not None:
+                    found = versions.get(image.repository)
+                    if found is None:
+                        found = versions[image.repository] = set()
+                    found.add(version)
+            return
+        newest = self._newest
+        floor = self._floor
+        last_repository = None
+        groups: dict[str, datetime] = {}
         for image in images:
-            self.add(image)
+            created = image.created
+            if created is None or (floor is not None and created < floor):
+                continue
+            if image.repository != last_repository:
+                last_repository = image.repository
+                found_groups = newest.get(last_repository)
+                if found_groups is None:
+                    found_groups = newest[last_repository] = {}
+                groups = found_groups
+            key = image.digest or "\0" + image.tag
+            if key not in groups or created > groups[key]:
+                groups[key] = created
 
     def rank(self, image: ImageFacts) -> int | None:
         """The image's rank in its repository, or None when it is not ranked.

@@ -166,6 +166,12 @@ def test_regex_prefilter_does_not_hide_line_anchored_matches() -> None:
     session = PatternMatcher(patterns).session()
     refs = [_Ref("svc", tag) for tag in ("0", "1", "1-rc", "2", "3")]
     assert session.masks(refs) == [0, 0b001, 0b010, 0b100, 0]
+    # Line anchors hold on every line of the joined text, not just the first and last.
+    anchored = PatternMatcher([parse_pattern("re:^svc:1$")]).session()
+    assert anchored.masks(refs) == [0, 1, 0, 0, 0]
+    # A regex the prefilter cannot judge is always run, even when nothing else matches.
+    alone = PatternMatcher([parse_pattern(r"re:\Asvc:2\z")]).session()
+    assert alone.masks(refs) == [0, 0, 0, 1, 0]
 
 
 @pytest.mark.parametrize(

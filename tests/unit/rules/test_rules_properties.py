@@ -225,16 +225,24 @@ def test_ref_filter_over_approximates_the_selection(
             assert decision.action is Action.SKIP and not in_ref and not in_repo
 
 
+few_repositories = st.sampled_from(["app", "app/db", "team/app", "prod/x", "x"])
+grouped_images = st.builds(ImageFacts, repository=few_repositories, tag=tags)
+
+
 @SETTINGS
-@given(st.lists(patterns, min_size=1, max_size=12), st.lists(images, min_size=1, max_size=20))
+@given(
+    st.lists(patterns, min_size=1, max_size=12),
+    st.lists(images, min_size=1, max_size=20) | st.lists(grouped_images, min_size=1, max_size=20),
+)
 def test_batch_matcher_agrees_with_one_pattern_at_a_time(
     texts: list[str], batch: list[ImageFacts]
 ) -> None:
     parsed = [parse_pattern(t) for t in texts]
     session = PatternMatcher(parsed).session()
-    fast = session.masks(batch)
-    complete = session.masks(batch, complete=True)
-    for image, mask, full in zip(batch, fast, complete, strict=True):
+    grouped = sorted(batch, key=lambda image: image.repository)  # long runs: the prefilter
+    fast = session.masks(batch) + session.masks(grouped)
+    complete = session.masks(batch, complete=True) + session.masks(grouped, complete=True)
+    for image, mask, full in zip(batch + grouped, fast, complete, strict=True):
         expected = sum(
             1 << i for i, p in enumerate(parsed) if p.matches(image.repository, image.tag)
         )
