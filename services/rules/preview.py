@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from services.rules.domain import Action, Decision, ImageFacts, Reason, RuleSet
-from services.rules.evaluate import CompiledRuleSet
+from services.rules.evaluate import compile_rule_set
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +88,7 @@ def preview(rule_set: RuleSet, inventory: Sequence[ImageFacts], now: datetime) -
     Raises InvalidRuleSetError for an invalid draft. The inventory must hold every image of
     each repository it covers, or latest-N ranks among fewer images than it should.
     """
-    decisions = CompiledRuleSet(rule_set).evaluate(inventory, now)
+    decisions = compile_rule_set(rule_set).evaluate(inventory, now)  # cached: pages repeat it
     pulled = tuple(
         (image, decision)
         for image, decision in zip(inventory, decisions, strict=True)
