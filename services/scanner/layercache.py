@@ -1,0 +1,91 @@
+"""Per-layer analysis cache: each layer is analysed once, by whichever replica claims it first."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Awaitable, Callable
+
+import zstandard
+
+from services.common.logs import get_logger
+from services.scanner.analyzers import ANALYZER_SET_VERSION
+from services.scanner.layer import LayerAnalysis
+from services.scanner.store import ScannerStore
+
+log = get_logger("regsieve.scanner.layers")
+
+CLAIM_TTL_S = 60.0
+WAIT_POLL_S = 0.25
+MAX_WAIT_S = 30 * 60.0
+
+Analyse = Callable[[], Awaitable[LayerAnalysis]]
+
+
+class LayerCache:
+    def __init__(self, store: ScannerStore, owner: str) -> None:
+        self.store = store
+        self.owner = owner
+        self.version = ANALYZER_SET_VERSION
+        self._inflight: dict[str, asyncio.Future[LayerAnalysis]] = {}
+        self._compress = zstandard.ZstdCompressor(level=3)
+        self._decompress = zstandard.ZstdDecompressor()
+        self.hits = 0
+        self.analysed = 0
+
+    async def get(self, diff_id: str) -> LayerAnalysis | None:
+        blob = await self.store.get_layer(diff_id, self.version)
+        if blob is None:
+            return None
+        return LayerAnalysis.from_json(self._decompress.decompress(blob))
+
+    async def get_or_analyse(self, diff_id: str, analyse: Analyse) -> LayerAnalysis:
+        """The stored analysis, or `analyse()` run once across this process and the others."""
+        pending = self._inflight.get(diff_id)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        future: asyncio.Future[LayerAnalysis] = asyncio.get_running_loop().create_future()
+        self._inflight[diff_id] = future
+        try:
+            analysis = await self._resolve(diff_id, analyse)
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()
+            raise
+        finally:
+            self._inflight.pop(diff_id, None)
+        future.set_result(analysis)
+        return analysis
+
+    async def _resolve(self, diff_id: str, analyse: Analyse) -> LayerAnalysis:
+        deadline = time.monotonic() + MAX_WAIT_S
+        while True:
+            cached = await self.get(diff_id)
+            if cached is not None:
+                self.hits += 1
+                return cached
+            if await self.store.claim_layer(diff_id, self.version, self.owner, CLAIM_TTL_S):
+                return await self._analyse_claimed(diff_id, analyse)
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"layer {diff_id} is claimed by another scanner for too long")
+            await asyncio.sleep(WAIT_POLL_S)  # another replica is analysing it
+
+    async def _analyse_claimed(self, diff_id: str, analyse: Analyse) -> LayerAnalysis:
+        renew = asyncio.create_task(self._renew(diff_id))
+        try:
+            analysis = await analyse()
+            payload = await asyncio.to_thread(self._compress.compress, analysis.to_json().encode())
+            await self.store.put_layer(diff_id, self.version, payload)
+            self.analysed += 1
+            return analysis
+        finally:
+            renew.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await renew
+            await self.store.release_layer(diff_id, self.version, self.owner)
+
+    async def _renew(self, diff_id: str) -> None:
+        while True:
+            await asyncio.sleep(CLAIM_TTL_S / 3)
+            await self.store.claim_layer(diff_id, self.version, self.owner, CLAIM_TTL_S)

@@ -1,0 +1,108 @@
+"""Pulls an image into an inventory: manifest, config, each layer streamed or taken from cache."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from services.common.registry.client import RegistryClient
+from services.common.registry.errors import ManifestInvalid
+from services.common.registry.manifest import ImageIndex, ImageManifest, parse_config
+from services.scanner.failures import ScanRejected
+from services.scanner.inventory import OperatingSystem, Package
+from services.scanner.layer import LayerAnalysis, LayerLimits, analyze_layer_async
+from services.scanner.layercache import LayerCache
+from services.scanner.merge import ImageInventory, merge_layers, package_key
+from services.scanner.platforms import PlatformTuple, select
+
+
+@dataclass(frozen=True)
+class PulledInventory:
+    digest: str
+    platform_digests: tuple[str, ...]
+    os: OperatingSystem | None
+    packages: tuple[Package, ...]
+    skipped: tuple[dict[str, str], ...]
+
+
+class ImagePuller:
+    def __init__(self, layers: LayerCache, limits: LayerLimits) -> None:
+        self.layers = layers
+        self.limits = limits
+
+    async def pull(
+        self,
+        client: RegistryClient,
+        repository: str,
+        digest: str,
+        platforms: Sequence[PlatformTuple],
+    ) -> PulledInventory:
+        fetched = await client.get_manifest(repository, digest)
+        manifests: list[tuple[str, ImageManifest]] = []
+        if isinstance(fetched.parsed, ImageIndex):
+            entries = fetched.parsed.image_manifests()
+            described = [
+                (e.platform.os, e.platform.architecture, e.platform.variant)
+                for e in entries
+                if e.platform is not None
+            ]
+            chosen = select(described, platforms)
+            if not chosen:
+                wanted = ", ".join("/".join(p for p in w if p) for w in platforms)
+                available = ", ".join("/".join(p for p in d if p) for d in described) or "none"
+                raise ScanRejected(
+                    "NO_MATCHING_PLATFORM",
+                    f"the index has no manifest for {wanted} (it has: {available})",
+                )
+            for index in chosen:
+                child = await client.get_manifest(repository, entries[index].digest)
+                if not isinstance(child.parsed, ImageManifest):
+                    raise ManifestInvalid(f"index entry {child.digest} is not an image manifest")
+                manifests.append((child.digest, child.parsed))
+        else:
+            manifests.append((fetched.digest, fetched.parsed))
+        inventories = [await self._platform(client, repository, m) for _, m in manifests]
+        return _combine(fetched.digest, [d for d, _ in manifests], inventories)
+
+    async def _platform(
+        self, client: RegistryClient, repository: str, manifest: ImageManifest
+    ) -> ImageInventory:
+        config = parse_config(await client.get_blob(repository, manifest.config.digest))
+        if len(config.diff_ids) != len(manifest.layers):
+            raise ManifestInvalid(
+                f"config lists {len(config.diff_ids)} diff_ids for {len(manifest.layers)} layers"
+            )
+        analyses: list[LayerAnalysis] = []
+        for layer, diff_id in zip(manifest.layers, config.diff_ids, strict=True):
+
+            async def analyse(
+                layer_digest: str = layer.digest,
+                media_type: str = layer.media_type,
+                expected: str = diff_id,
+            ) -> LayerAnalysis:
+                async with client.open_blob(
+                    repository, layer_digest, max_bytes=self.limits.max_layer_bytes
+                ) as chunks:
+                    return await analyze_layer_async(
+                        chunks, media_type, limits=self.limits, expected_diff_id=expected
+                    )
+
+            analyses.append(await self.layers.get_or_analyse(diff_id, analyse))
+        return merge_layers(analyses)
+
+
+def _combine(
+    digest: str, platform_digests: list[str], inventories: list[ImageInventory]
+) -> PulledInventory:
+    """One inventory for the image: every scanned platform's packages, once each."""
+    os = next((i.os for i in inventories if i.os is not None), None)
+    packages: dict[object, Package] = {}
+    for inventory in inventories:
+        for package in inventory.packages:
+            packages.setdefault(package_key(package), package)
+    skipped = tuple(
+        {"path": s.path, "analyzer": s.analyzer, "reason": s.reason}
+        for inventory in inventories
+        for s in inventory.skipped
+    )
+    return PulledInventory(digest, tuple(platform_digests), os, tuple(packages.values()), skipped)
