@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import lzma
 import zipfile
 import zlib
 from typing import ClassVar
@@ -27,6 +28,17 @@ MAX_NESTED_ARCHIVE_BYTES = 64 * MIB
 # Entries an archive may list (its central directory is read into memory whole).
 MAX_ENTRIES = 65_535
 _END_OF_CENTRAL_DIRECTORY = b"PK\x05\x06"
+_ENCRYPTED = 0x1  # general purpose flag bit 0: such entries cannot be read
+# What a damaged inner archive raises (bz2 says OSError, lzma LZMAError).
+_INNER_ERRORS = (
+    zipfile.BadZipFile,
+    NotImplementedError,
+    ValueError,
+    EOFError,
+    OSError,
+    zlib.error,
+    lzma.LZMAError,
+)
 
 
 def entry_count(data: bytes) -> int:
@@ -132,7 +144,7 @@ def packages_in_archive(data: bytes, path: str, depth: int, budget: _Budget) -> 
     if entry_count(data) >= MAX_ENTRIES:
         raise AnalyzerError(f"archive lists {MAX_ENTRIES} or more entries")
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        infos = archive.infolist()
+        infos = [i for i in archive.infolist() if not i.flag_bits & _ENCRYPTED]
         for info in infos:
             name = info.filename
             if name.startswith("META-INF/maven/") and name.endswith("/pom.properties"):
@@ -163,7 +175,7 @@ def packages_in_archive(data: bytes, path: str, depth: int, budget: _Budget) -> 
                     packages.extend(
                         packages_in_archive(archive.read(info), inner, depth + 1, budget)
                     )
-                except (zipfile.BadZipFile, NotImplementedError, ValueError, EOFError, zlib.error):
+                except _INNER_ERRORS:
                     continue  # a broken inner archive does not spoil the outer one
     return list(dict.fromkeys(packages))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import lzma
 import sqlite3
 import struct
 import zipfile
@@ -59,6 +60,8 @@ _PARSE_ERRORS = (
     zlib.error,
     sqlite3.DatabaseError,
     NotImplementedError,  # zipfile: unsupported compression method
+    OSError,  # zipfile's bz2 on damaged data (analyzers do no I/O)
+    lzma.LZMAError,
     RecursionError,  # deeply nested JSON
 )
 

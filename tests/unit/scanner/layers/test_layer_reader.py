@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gzip
 import hashlib
 import shutil
@@ -26,6 +27,7 @@ from services.scanner.layer import (
     DiffIdMismatch,
     FileTooLarge,
     LayerAnalysis,
+    LayerError,
     LayerLimits,
     LayerReader,
     LayerTooLarge,
@@ -424,3 +426,40 @@ def test_hostile_file_contents_are_noted_not_fatal() -> None:
     }
     assert all(r.startswith("unreadable") for r in reasons.values())
     assert [r.path for r in analysis.records] == ["etc/alpine-release"]
+
+
+_FUZZ_BASE = tar_bytes(
+    [
+        file("etc/os-release", b'ID=alpine\nVERSION_ID=3.19.1\nPRETTY_NAME="Alpine Linux v3.19"\n'),
+        from_disk("lib/apk/db/installed", DATA / "apk" / "installed"),
+        from_disk("var/lib/rpm/Packages", DATA / "rpmdb" / "libuuid" / "Packages"),
+        from_disk("app/lib/a-2.1.0.jar", DATA / "java" / "plexus-component-annotations-2.1.0.jar"),
+        file("app/node_modules/x/package.json", b'{"name": "x", "version": "1.0.0"}'),
+        file(
+            "app/" + "p" * 140 + "/site-packages/x-1.dist-info/METADATA", b"Name: x\nVersion: 1\n"
+        ),
+        whiteout("gone"),
+    ]
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    flips=st.lists(
+        st.tuples(st.integers(min_value=0, max_value=len(_FUZZ_BASE) - 1), st.integers(1, 255)),
+        min_size=1,
+        max_size=8,
+    ),
+    cut=st.one_of(st.none(), st.integers(min_value=0, max_value=len(_FUZZ_BASE))),
+)
+def test_damaged_layers_fail_only_with_layer_errors(
+    flips: list[tuple[int, int]], cut: int | None
+) -> None:
+    """Random byte damage anywhere (headers, databases, archives) gives a result or a
+    LayerError, never an unexpected exception."""
+    damaged = bytearray(_FUZZ_BASE)
+    for position, xor in flips:
+        damaged[position] ^= xor
+    data = bytes(damaged[:cut] if cut is not None else damaged)
+    with contextlib.suppress(LayerError):
+        analyze_layer(chunks(data, 4096), PLAIN)
