@@ -7,15 +7,18 @@ import pytest
 from google.rpc import error_details_pb2, status_pb2
 
 from regsieve.v1 import catalog_pb2 as pb
-from tests.integration.catalog.conftest import CatalogHandle
+from tests.support.catalog import CatalogHandle
 
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
 
 
 def violations(error: grpc.aio.AioRpcError) -> dict[str, str]:
     status = next(
-        (status_pb2.Status.FromString(v) for k, v in error.trailing_metadata()
-         if k == "grpc-status-details-bin"),
+        (
+            status_pb2.Status.FromString(v)
+            for k, v in error.trailing_metadata()
+            if k == "grpc-status-details-bin"
+        ),
         None,
     )
     assert status is not None, "no status details"
@@ -92,7 +95,9 @@ async def test_bad_page_tokens_and_filters(catalog: CatalogHandle) -> None:
         await catalog.stub.ListRegistries(pb.ListRegistriesRequest(page_size=1))
     ).next_page_token
     await catalog.create_registry("s", "https://s.example.com")
-    token = (await catalog.stub.ListRegistries(pb.ListRegistriesRequest(page_size=1))).next_page_token
+    token = (
+        await catalog.stub.ListRegistries(pb.ListRegistriesRequest(page_size=1))
+    ).next_page_token
     assert token and not registries_token
     found = await expect_invalid(
         catalog.stub.ListImages(pb.ListImagesRequest(registry_id=created.id, page_token=token))
@@ -121,8 +126,10 @@ async def test_unknown_ids_are_not_found(catalog: CatalogHandle) -> None:
         catalog.stub.SyncRegistry(pb.SyncRegistryRequest(registry_id=UNKNOWN_ID)),
         catalog.stub.ListImages(pb.ListImagesRequest(registry_id=UNKNOWN_ID)),
         catalog.stub.TestRegistry(pb.TestRegistryRequest(id=UNKNOWN_ID)),
-        catalog.access.GetRegistryAccess(pb.GetRegistryAccessRequest(registry_id=UNKNOWN_ID),
-                                         metadata=(("authorization", "Bearer internal-test-token"),)),
+        catalog.access.GetRegistryAccess(
+            pb.GetRegistryAccessRequest(registry_id=UNKNOWN_ID),
+            metadata=(("authorization", "Bearer internal-test-token"),),
+        ),
     ]
     for call in calls:
         with pytest.raises(grpc.aio.AioRpcError) as caught:
@@ -134,7 +141,8 @@ async def test_registry_crud_secrets_and_pagination(catalog: CatalogHandle) -> N
     names = [f"reg-{i:02d}" for i in range(7)]
     for name in reversed(names):
         await catalog.create_registry(
-            name, f"https://{name}.example.com",
+            name,
+            f"https://{name}.example.com",
             credentials=pb.Credentials(username="u", password=f"pw-{name}"),
         )
     with pytest.raises(grpc.aio.AioRpcError) as caught:
@@ -155,7 +163,9 @@ async def test_registry_crud_secrets_and_pagination(catalog: CatalogHandle) -> N
     first = (await catalog.stub.ListRegistries(pb.ListRegistriesRequest(page_size=1))).registries[0]
     updated = await catalog.stub.UpdateRegistry(
         pb.UpdateRegistryRequest(
-            registry=pb.Registry(id=first.id, enabled=False, limits=pb.RegistryLimits(max_concurrency=4)),
+            registry=pb.Registry(
+                id=first.id, enabled=False, limits=pb.RegistryLimits(max_concurrency=4)
+            ),
             update_mask={"paths": ["enabled", "limits"]},
         )
     )

@@ -10,7 +10,7 @@ import bcrypt
 from regsieve.v1 import catalog_pb2 as pb
 from services.common.registry.auth import RegistryCredentials
 from services.common.registry.client import RegistryClient
-from tests.integration.catalog.conftest import CatalogHandle
+from tests.support.catalog import CatalogHandle
 from tests.support.fault_proxy import Fault, FaultProxy
 from tests.support.images import ImageSpec, layer, push_image
 from tests.support.registry import RunningRegistry
@@ -62,7 +62,9 @@ async def test_basic_auth_registry(
     assert list(ok.sample_repositories) == ["private/app"]
     sync = await catalog.sync(created.id)
     assert sync.state == pb.SYNC_STATE_SUCCEEDED, sync.error
-    assert [(i.repository, i.tag) for i in await catalog.images(created.id)] == [("private/app", "1")]
+    assert [(i.repository, i.tag) for i in await catalog.images(created.id)] == [
+        ("private/app", "1")
+    ]
 
 
 async def test_bearer_token_registry(
@@ -73,11 +75,15 @@ async def test_bearer_token_registry(
         registry = registry_factory(auth=issuer.registry_auth())
         async with RegistryClient(registry.url, RegistryCredentials("bob", "hunter2")) as client:
             for i in range(3):
-                await push_image(client, f"team/svc{i}", ["1", "2"], ImageSpec([layer({"f": b"%d" % i})]))
+                await push_image(
+                    client, f"team/svc{i}", ["1", "2"], ImageSpec([layer({"f": b"%d" % i})])
+                )
 
         refused = await catalog.stub.TestRegistry(
             pb.TestRegistryRequest(
-                registry=pb.Registry(name="t", type=pb.REGISTRY_TYPE_DISTRIBUTION, url=registry.url),
+                registry=pb.Registry(
+                    name="t", type=pb.REGISTRY_TYPE_DISTRIBUTION, url=registry.url
+                ),
                 credentials=pb.Credentials(username="bob", password="nope"),
             )
         )

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from regsieve.v1 import catalog_pb2 as pb
 from services.common.registry.client import RegistryClient
-from tests.integration.catalog.conftest import CatalogHandle
+from tests.support.catalog import CatalogHandle
 from tests.support.images import ImageSpec, layer, push_image, push_index
 from tests.support.registry import RunningRegistry
 
@@ -33,8 +33,10 @@ async def populate(registry: RunningRegistry) -> dict[tuple[str, str], dict[str,
         expected[("library/base", "3.19")] = {
             "digest": index_digest,
             "created": T2,
-            "platforms": [("linux", "amd64", "", children[0], T1),
-                          ("linux", "arm64", "v8", children[1], T2)],
+            "platforms": [
+                ("linux", "amd64", "", children[0], T1),
+                ("linux", "arm64", "v8", children[1], T2),
+            ],
         }
         no_time = ImageSpec([layer({"bin/tool": b"x"})], created=None)
         digest = await push_image(client, "tools/cli", ["v2"], no_time)
@@ -68,8 +70,13 @@ async def test_sync_records_exactly_what_was_pushed(
         if "platforms" in want:
             assert image.media_type == "application/vnd.oci.image.index.v1+json"
             got = [
-                (p.platform.os, p.platform.architecture, p.platform.variant, p.digest,
-                 p.create_time.ToDatetime(tzinfo=UTC))
+                (
+                    p.platform.os,
+                    p.platform.architecture,
+                    p.platform.variant,
+                    p.digest,
+                    p.create_time.ToDatetime(tzinfo=UTC),
+                )
                 for p in image.platforms
             ]
             assert got == want["platforms"]
@@ -82,7 +89,9 @@ async def test_sync_records_exactly_what_was_pushed(
                 else "application/vnd.docker.distribution.manifest.v2+json"
             )
     by_digest = await catalog.stub.GetImage(
-        pb.GetImageRequest(registry_id=created.id, digest=str(expected[("team/app", "1.1")]["digest"]))
+        pb.GetImageRequest(
+            registry_id=created.id, digest=str(expected[("team/app", "1.1")]["digest"])
+        )
     )
     assert {(r.repository, r.tag) for r in by_digest.references} == {
         ("team/app", "1.1"),
@@ -134,8 +143,7 @@ async def test_repush_and_delete_are_seen(
     assert created_of(current[("team/app", "1.0")]) == T2
     assert ("tools/cli", "v2") not in current
     everything = {
-        (i.repository, i.tag): i
-        for i in await catalog.images(created.id, include_removed=True)
+        (i.repository, i.tag): i for i in await catalog.images(created.id, include_removed=True)
     }
     assert everything[("tools/cli", "v2")].removed
     assert everything[("tools/cli", "v2")].HasField("remove_time")

@@ -15,8 +15,7 @@ from regsieve.v1 import events_pb2, scanner_pb2_grpc
 from services.common.embedded import EmbeddedNats
 from services.scanner.config import ScannerConfig
 from services.scanner.service import ScannerService
-from tests.integration.catalog.conftest import CatalogHandle
-from tests.integration.catalog.conftest import catalog as catalog  # noqa: F401 - fixture
+from tests.support.catalog import CatalogHandle
 from tests.support.servers import common_config, running
 
 VULNDB = Path(__file__).resolve().parents[2] / "data" / "vulndb"
@@ -83,7 +82,7 @@ async def collect_results(
 async def scanner(
     database_url: str,
     nats_server: EmbeddedNats,
-    catalog: CatalogHandle,  # noqa: F811
+    catalog: CatalogHandle,
 ) -> AsyncIterator[ScannerHandle]:
     config = scanner_config(database_url, nats_server.url, catalog.target)
     service = ScannerService(config)
