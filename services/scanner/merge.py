@@ -10,17 +10,25 @@ Language packages whose files an OS package owns are dropped (the OS package rep
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from packageurl import PackageURL
 
 from services.scanner.analyzers.base import OsFacts
 from services.scanner.analyzers.os_release import OS_RELEASE_PATHS, SOURCE_PRIORITY, osv_ecosystem
 from services.scanner.inventory import OperatingSystem, Package, PackageType
-from services.scanner.layer.model import FileRecord, LayerAnalysis, SkippedFile
+from services.scanner.layer.model import (
+    FileRecord,
+    LayerAnalysis,
+    SkippedFile,
+    package_from_dict,
+    package_to_dict,
+)
 from services.scanner.layer.paths import ancestors
 
 OS_PACKAGE_TYPES = frozenset({PackageType.DPKG, PackageType.APK, PackageType.RPM})
@@ -45,6 +53,21 @@ class ImageInventory:
     os: OperatingSystem | None
     packages: tuple[Package, ...]
     skipped: tuple[SkippedFile, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "os": dataclasses.asdict(self.os) if self.os else None,
+            "packages": [package_to_dict(p) for p in self.packages],
+            "skipped": [[s.path, s.analyzer, s.reason] for s in self.skipped],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ImageInventory:
+        return cls(
+            os=OperatingSystem(**data["os"]) if data.get("os") else None,
+            packages=tuple(package_from_dict(p) for p in data.get("packages", ())),
+            skipped=tuple(SkippedFile(*s) for s in data.get("skipped", ())),
+        )
 
 
 def package_key(package: Package) -> PackageKey:

@@ -96,7 +96,8 @@ _NUL_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\u0000")
 _PACKAGE_FIELDS = ("version", "ecosystem", "source_name", "source_version", "layer", "arch", "purl")
 
 
-def _package_to_dict(package: Package, record_path: str) -> dict[str, Any]:
+def package_to_dict(package: Package, record_path: str = "") -> dict[str, Any]:
+    """Compact JSON-ready form; `path` is left out when it equals `record_path`."""
     out: dict[str, Any] = {"type": package.type.value, "name": package.name}
     for name in _PACKAGE_FIELDS:
         value = getattr(package, name)
@@ -109,7 +110,7 @@ def _package_to_dict(package: Package, record_path: str) -> dict[str, Any]:
     return out
 
 
-def _package_from_dict(data: dict[str, Any], record_path: str) -> Package:
+def package_from_dict(data: dict[str, Any], record_path: str = "") -> Package:
     return Package(
         type=PackageType(data["type"]),
         name=data["name"],
@@ -139,7 +140,7 @@ def _os_to_dict(facts: OsFacts) -> dict[str, Any]:
 def _record_to_dict(record: FileRecord) -> dict[str, Any]:
     out: dict[str, Any] = {"path": record.path, "analyzer": record.analyzer}
     if record.packages:
-        out["packages"] = [_package_to_dict(p, record.path) for p in record.packages]
+        out["packages"] = [package_to_dict(p, record.path) for p in record.packages]
     if record.owned_paths:
         out["owned_paths"] = list(record.owned_paths)
     if record.os is not None:
@@ -153,7 +154,7 @@ def _record_from_dict(data: dict[str, Any]) -> FileRecord:
     return FileRecord(
         path=path,
         analyzer=data["analyzer"],
-        packages=tuple(_package_from_dict(p, path) for p in data.get("packages", ())),
+        packages=tuple(package_from_dict(p, path) for p in data.get("packages", ())),
         owned_paths=tuple(data.get("owned_paths", ())),
         os=(
             OsFacts(

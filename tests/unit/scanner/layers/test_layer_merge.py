@@ -14,7 +14,7 @@ import pytest
 from services.scanner.analyzers.gobinary import MIN_SIZE, stdlib_version
 from services.scanner.inventory import PackageType
 from services.scanner.layer import LayerAnalysis, analyze_layer
-from services.scanner.merge import merge_layers
+from services.scanner.merge import ImageInventory, merge_layers
 from tests.unit.scanner.layers.layer_builders import (
     PLAIN,
     Member,
@@ -283,3 +283,17 @@ def test_whole_image_equals_the_real_tools_ground_truth(tmp_path: Path) -> None:
     layer_of = {p.type: p.layer for p in inventory.packages}
     assert layer_of[PackageType.DPKG] == layers[0].diff_id
     assert layer_of[PackageType.PYTHON] == layers[1].diff_id
+
+
+def test_inventory_round_trips_through_json() -> None:
+    layer = _layer(
+        [
+            file("etc/alpine-release", b"3.4.6\n"),
+            from_disk("lib/apk/db/installed", DATA / "apk" / "installed"),
+            file("app/lib/bad.jar", b"this is not a zip archive"),
+        ]
+    )
+    inventory = merge_layers([layer])
+    assert inventory.skipped and inventory.os is not None
+    again = ImageInventory.from_dict(json.loads(json.dumps(inventory.to_dict())))
+    assert again == inventory
