@@ -80,6 +80,7 @@ class ScanWorker:
         self._slot_freed = asyncio.Event()
         self._stopping = asyncio.Event()
         self._loop_task: asyncio.Task[None] | None = None
+        self.handled = 0  # requests this worker took to a final outcome
 
     async def _consumer(
         self, name: str, lanes: tuple[str, ...]
@@ -148,11 +149,16 @@ class ScanWorker:
             bulk_free = min(
                 free, settings.concurrency - settings.priority_reserve - self._bulk_active
             )
-            messages = await self._fetch(self.priority, free, 0.05 if bulk_free > 0 else 1.0)
             bulk = False
-            if not messages and bulk_free > 0:
-                messages = await self._fetch(self.bulk, bulk_free, 0.25)
-                bulk = True
+            if bulk_free > 0:
+                messages = await self._fetch(self.priority, free, 0.02)
+                if not messages:
+                    messages = await self._fetch(self.bulk, bulk_free, 0.1)
+                    bulk = True
+            else:
+                # only reserved slots are free: poll the priority lanes, briefly, so a
+                # bulk slot freed meanwhile is used without delay
+                messages = await self._fetch(self.priority, free, 0.1)
             for msg in messages:
                 self._spawn(msg, bulk)
 
@@ -265,6 +271,7 @@ class ScanWorker:
                 reason=failure_reason,
             )
             await msg.term()
+            self.handled += 1
             return
         finally:
             heartbeat.cancel()
@@ -284,6 +291,7 @@ class ScanWorker:
             seconds=elapsed,
         )
         await msg.ack()
+        self.handled += 1
         SCANS.labels(lane, "succeeded").inc()
         SCAN_SECONDS.labels(str(outcome.reused_inventory).lower()).observe(elapsed)
         log.info(

@@ -33,7 +33,7 @@ def scanner_config(
         ),
         concurrency=4,
         platforms=(("linux", "amd64", ""),),
-        max_layer_bytes=512 * 1024 * 1024,
+        max_layer_bytes=64 * 1024 * 1024,
         max_layer_files=100_000,
         max_file_bytes=64 * 1024 * 1024,
         max_deliver=3,
