@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import gzip
-import hashlib
 import io
-import json
 import tarfile
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +15,7 @@ from regsieve.v1 import scanner_pb2 as pb
 from services.common.registry.client import RegistryClient
 from tests.integration.scanner.conftest import ScannerHandle
 from tests.support.fault_proxy import Fault, FaultProxy
-from tests.support.images import ImageSpec, Layer, layer, push_image, sha256
+from tests.support.images import ImageSpec, Layer, layer, push_image, tar_of
 from tests.support.registry import RunningRegistry
 
 OS_RELEASE = {"etc/os-release": b'ID=alpine\nVERSION_ID=3.19.1\nPRETTY_NAME="Alpine Linux v3.19"\n'}
@@ -142,9 +140,7 @@ async def test_broken_images_fail_with_reasons(
         "hostile": "odd/hostile",
     }
     images["missing"] = missing
-    done = 0
-    for name in [*expected, "hostile"]:
-        done += 1
+    for done, name in enumerate([*expected, "hostile"], start=1):
         scan = await scan_and_wait(scanner, created.id, repositories[name], images[name], done)
         if name == "hostile":
             assert scan.state == pb.SCAN_STATE_SUCCEEDED, scan.failure_reason
@@ -163,8 +159,6 @@ async def test_broken_images_fail_with_reasons(
 
 
 def tarfile_bytes(files: dict[str, bytes]) -> bytes:
-    from tests.support.images import tar_of
-
     return tar_of(files)
 
 
@@ -210,7 +204,3 @@ async def test_transient_failures_are_retried_with_backoff(
         pb.GetImageReportRequest(image=pb.ImageSelector(digest=digest))
     )
     assert [(p.name, p.version) for p in report.report.packages] == [("musl", "1.2.4-r2")]
-
-
-def _unused() -> None:  # keep helpers referenced for type checkers
-    _ = (hashlib, json, sha256)
