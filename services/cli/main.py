@@ -50,6 +50,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve = commands.add_parser("serve", help="run one service (configured by environment)")
     serve.add_argument("service", choices=sorted(SERVICES))
+    vulndb = commands.add_parser(
+        "vulndb",
+        help="vulnerability database: import OSV records (directory, all.zip or URL), or status;"
+        " talks to the Scanner at REGSIEVE_SCANNER_TARGET",
+    )
+    vulndb.add_argument("action", choices=["import", "status"])
+    vulndb.add_argument("source", nargs="?", default="", help="directory, .zip file or URL")
+    vulndb.add_argument("--timeout", type=float, default=3600.0, help="seconds to wait")
     commands.add_parser("config", help="list every configuration variable (Markdown)")
     commands.add_parser("genkey", help="print a new REGSIEVE_SECRET_KEY")
     return parser
@@ -74,6 +82,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"regsieve up: unknown services: {', '.join(unknown)}", file=sys.stderr)
             return 2
         return run_up(args.data_dir, args.host, args.port_offset, names)
+    if args.command == "vulndb":
+        from services.cli.vulndb import run_vulndb
+
+        if args.action == "import" and not args.source:
+            print("regsieve vulndb import: give a directory, a .zip file or a URL", file=sys.stderr)
+            return 2
+        return run_vulndb(args.action, args.source, args.timeout)
     if args.command == "serve":
         runner = SERVICES[args.service].load_runner()
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 
 import zstandard
@@ -17,6 +18,7 @@ from services.scanner.store import ScannerStore
 log = get_logger("regsieve.scanner.layers")
 
 CLAIM_TTL_S = 60.0
+MEMORY_ENTRIES = 512  # parsed analyses kept in memory: base layers are shared by many images
 WAIT_POLL_S = 0.25
 MAX_WAIT_S = 30 * 60.0
 
@@ -29,16 +31,30 @@ class LayerCache:
         self.owner = owner
         self.version = ANALYZER_SET_VERSION
         self._inflight: dict[str, asyncio.Future[LayerAnalysis]] = {}
-        self._compress = zstandard.ZstdCompressor(level=3)
-        self._decompress = zstandard.ZstdDecompressor()
+        self._memory: OrderedDict[str, LayerAnalysis] = OrderedDict()
         self.hits = 0
         self.analysed = 0
 
     async def get(self, diff_id: str) -> LayerAnalysis | None:
+        cached = self._memory.get(diff_id)
+        if cached is not None:
+            self._memory.move_to_end(diff_id)
+            return cached
         blob = await self.store.get_layer(diff_id, self.version)
         if blob is None:
             return None
-        return LayerAnalysis.from_json(self._decompress.decompress(blob))
+        analysis = await asyncio.to_thread(
+            # zstandard (de)compressor objects are not thread-safe: one per call
+            lambda: LayerAnalysis.from_json(zstandard.ZstdDecompressor().decompress(blob))
+        )
+        self._remember(diff_id, analysis)
+        return analysis
+
+    def _remember(self, diff_id: str, analysis: LayerAnalysis) -> None:
+        self._memory[diff_id] = analysis
+        self._memory.move_to_end(diff_id)
+        while len(self._memory) > MEMORY_ENTRIES:
+            self._memory.popitem(last=False)
 
     async def get_or_analyse(self, diff_id: str, analyse: Analyse) -> LayerAnalysis:
         """The stored analysis, or `analyse()` run once across this process and the others."""
@@ -75,8 +91,11 @@ class LayerCache:
         renew = asyncio.create_task(self._renew(diff_id))
         try:
             analysis = await analyse()
-            payload = await asyncio.to_thread(self._compress.compress, analysis.to_json().encode())
+            payload = await asyncio.to_thread(
+                lambda: zstandard.ZstdCompressor(level=3).compress(analysis.to_json().encode())
+            )
             await self.store.put_layer(diff_id, self.version, payload)
+            self._remember(diff_id, analysis)
             self.analysed += 1
             return analysis
         finally:
