@@ -11,7 +11,7 @@ from aiohttp import web
 from gateway.app import WebhookGateway
 from gateway.catalog_access import CatalogRegistrySource
 from gateway.config import GatewayConfig
-from gateway.key_material import Fetcher, HttpsFetcher, KeyMaterialCache
+from gateway.key_material import HttpsFetcher, KeyMaterialCache
 from gateway.metrics import GatewayMetrics
 from gateway.publisher import EventPublisher
 from gateway.registry_cache import RegistryCache, RegistrySource
@@ -23,15 +23,15 @@ log = get_logger("regsieve.gateway.server")
 class GatewayServer:
     """Builds the gateway from its config; `start()` listens, `stop()` drains and closes.
 
-    `fetcher` and `registry_source` replace the HTTPS fetcher and the Catalog client in
-    tests.
+    `keys` (a KeyMaterialCache over a test fetcher) and `registry_source` replace the
+    HTTPS fetching of SNS certificates and Google's keys, and the Catalog client, in tests.
     """
 
     def __init__(
         self,
         config: GatewayConfig,
         *,
-        fetcher: Fetcher | None = None,
+        keys: KeyMaterialCache | None = None,
         registry_source: RegistrySource | None = None,
     ) -> None:
         self.config = config
@@ -40,7 +40,7 @@ class GatewayServer:
             if registry_source is not None
             else CatalogRegistrySource(config.common.catalog_target, config.common.internal_token)
         )
-        self._https = None if fetcher is not None else HttpsFetcher()
+        self._https = None if keys is not None else HttpsFetcher()
         source = registry_source if registry_source is not None else self._catalog
         assert source is not None
         self.publisher = EventPublisher(
@@ -49,12 +49,13 @@ class GatewayServer:
             timeout=config.publish_timeout_seconds,
         )
         self.metrics = GatewayMetrics()
-        keys_fetcher = fetcher if fetcher is not None else self._https
-        assert keys_fetcher is not None
+        if keys is None:
+            assert self._https is not None
+            keys = KeyMaterialCache(self._https)
         self.gateway = WebhookGateway(
             RegistryCache(source, config.registry_cache_seconds),
             self.publisher,
-            KeyMaterialCache(keys_fetcher),
+            keys,
             self.metrics,
             max_body_bytes=config.max_body_bytes,
             retry_after_seconds=config.retry_after_seconds,

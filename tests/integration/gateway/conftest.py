@@ -13,7 +13,7 @@ import nats
 import pytest
 
 from gateway.config import GatewayConfig
-from gateway.key_material import Fetcher
+from gateway.key_material import Fetcher, KeyMaterialCache
 from gateway.server import GatewayServer
 from regsieve.v1 import catalog_pb2 as pb
 from regsieve.v1 import events_pb2
@@ -44,9 +44,15 @@ def gateway_config(nats_url: str, catalog_target: str, **overrides: Any) -> Gate
 
 @contextlib.asynccontextmanager
 async def running_gateway(
-    config: GatewayConfig, *, fetcher: Fetcher | None = None, wait_ready: bool = True
+    config: GatewayConfig,
+    *,
+    fetcher: Fetcher | None = None,
+    jwks_min_refresh: float = 0.3,
+    wait_ready: bool = True,
 ) -> AsyncIterator[GatewayServer]:
-    server = GatewayServer(config, fetcher=fetcher)
+    """The gateway; with `fetcher`, SNS certificates and Google's keys come from it."""
+    keys = KeyMaterialCache(fetcher, jwks_min_refresh=jwks_min_refresh) if fetcher else None
+    server = GatewayServer(config, keys=keys)
     await server.start()
     try:
         if wait_ready:
