@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from gateway.auth import AuthMode, AuthReason, AuthResult, authenticate, key_material_url
 from gateway.auth.oidc import OidcKeysError
@@ -149,6 +150,9 @@ class WebhookGateway:
             return await request.read()
         except web.HTTPRequestEntityTooLarge:
             raise Rejection(413, "body_too_large", "body") from None
+        except (ConnectionError, HttpProcessingError) as exc:
+            # the sender went away mid-body, or sent broken chunked encoding
+            raise Rejection(400, "incomplete_body", type(exc).__name__) from None
 
     async def _authenticate(
         self,
