@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -133,7 +134,9 @@ class Stack:
         for name in self.names:
             entry = SERVICES[name]
             port = entry.port + self.port_offset
-            metrics_port = 9100 + (entry.port - 50050) + self.port_offset
+            metrics_port = (
+                9100 + (entry.port - 50050) + self.port_offset if entry.protocol == "grpc" else port
+            )
             for needed in (port, metrics_port) if entry.protocol == "grpc" else (port,):
                 if port_open(needed, target_host):
                     raise EmbeddedError(
@@ -141,8 +144,9 @@ class Stack:
                         " --port-offset"
                     )
             child_env = dict(env)
-            child_env["REGSIEVE_GRPC_LISTEN"] = f"{self.host}:{port}"
-            child_env["REGSIEVE_METRICS_LISTEN"] = f"{self.host}:{metrics_port}"
+            child_env[entry.listen_var] = f"{self.host}:{port}"
+            if entry.protocol == "grpc":
+                child_env["REGSIEVE_METRICS_LISTEN"] = f"{self.host}:{metrics_port}"
             child_env.setdefault("REGSIEVE_LOG_FORMAT", "json")
             child = Child(entry, port, metrics_port, child_env, logs / f"{name}.log")
             child.spawn()
@@ -165,6 +169,8 @@ class Stack:
                 tail = child.log_path.read_text(errors="replace")[-2000:]
                 raise EmbeddedError(f"{child.entry.name} exited while starting:\n{tail}")
             if child.entry.protocol == "grpc" and _grpc_serving(target):
+                return
+            if child.entry.protocol == "http" and _http_ready(target):
                 return
             time.sleep(0.2)
         raise EmbeddedError(f"{child.entry.name} did not become healthy within {timeout:.0f}s")
@@ -214,6 +220,15 @@ def _grpc_serving(target: str) -> bool:
             reply = stub.Check(health_pb2.HealthCheckRequest(service=""), timeout=1.0)
             return bool(reply.status == health_pb2.HealthCheckResponse.SERVING)
     except grpc.RpcError:
+        return False
+
+
+def _http_ready(target: str) -> bool:
+    """An http service is ready when GET /readyz answers 200 (the gateway: NATS connected)."""
+    try:
+        with urllib.request.urlopen(f"http://{target}/readyz", timeout=1.0) as reply:
+            return bool(reply.status == 200)
+    except (OSError, ValueError):
         return False
 
 
