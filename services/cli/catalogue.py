@@ -17,6 +17,9 @@ class ServiceEntry:
     protocol: str  # grpc or http
     runner: str
     config_module: str
+    # The variable `regsieve up` sets to the service's address; an http service serves its
+    # /metrics on that same port.
+    listen_var: str = "REGSIEVE_GRPC_LISTEN"
 
     def load_runner(self) -> Callable[[Mapping[str, str]], Coroutine[Any, Any, None]]:
         module, _, function = self.runner.partition(":")
@@ -31,6 +34,15 @@ SERVICES: dict[str, ServiceEntry] = {
     for entry in (
         ServiceEntry(
             "catalog", 50051, "grpc", "services.catalog.main:run", "services.catalog.config"
+        ),
+        ServiceEntry("rules", 50052, "grpc", "services.rules.main:run", "services.rules.config"),
+        ServiceEntry(
+            "gateway",
+            8080,
+            "http",
+            "gateway.main:run",
+            "gateway.config",
+            listen_var="REGSIEVE_GATEWAY_LISTEN",
         ),
     )
 }
