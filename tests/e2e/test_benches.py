@@ -12,6 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 EXPECTED_KEYS = {
     "sync.py": {"tags", "sync_s", "bare_s", "ratio", "resync_s", "bare_head_s", "resync_ratio"},
+    "gateway.py": {"webhooks_per_s", "p50_ms", "p99_ms", "lost"},
 }
 
 
