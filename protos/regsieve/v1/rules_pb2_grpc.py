@@ -32,7 +32,16 @@ class RulesServiceStub:
 
     A rule set belongs to one registry; a registry may have several. Rule sets are
     versioned: every change makes a new revision, and every decision names the rule set id
-    and revision that made it. Deleting a registry deletes its rule sets.
+    and revision that made it.
+
+    Rule sets go with their registry. Rules never reads the Catalog's data; it asks
+    CatalogService: creating a rule set needs GetRegistry to confirm the registry; every
+    call that reads or evaluates a rule set checks that its registry still exists (a
+    confirmation is trusted for REGSIEVE_RULES_REGISTRY_CACHE_SECONDS), and so does every
+    Catalog read naming the registry; a periodic sweep (REGSIEVE_RULES_RECONCILE_SECONDS)
+    checks the registries nobody reads. When the Catalog answers NOT_FOUND, every rule set of
+    the registry is deleted there and then, and the call answers NOT_FOUND. When the Catalog
+    cannot be reached, reads use the stored rule set and CreateRuleSet is UNAVAILABLE.
 
     Pattern grammar (pull_patterns, always_pull, never_pull):
     - `name`: images whose repository contains `name` (any tag);
@@ -159,7 +168,16 @@ class RulesServiceServicer:
 
     A rule set belongs to one registry; a registry may have several. Rule sets are
     versioned: every change makes a new revision, and every decision names the rule set id
-    and revision that made it. Deleting a registry deletes its rule sets.
+    and revision that made it.
+
+    Rule sets go with their registry. Rules never reads the Catalog's data; it asks
+    CatalogService: creating a rule set needs GetRegistry to confirm the registry; every
+    call that reads or evaluates a rule set checks that its registry still exists (a
+    confirmation is trusted for REGSIEVE_RULES_REGISTRY_CACHE_SECONDS), and so does every
+    Catalog read naming the registry; a periodic sweep (REGSIEVE_RULES_RECONCILE_SECONDS)
+    checks the registries nobody reads. When the Catalog answers NOT_FOUND, every rule set of
+    the registry is deleted there and then, and the call answers NOT_FOUND. When the Catalog
+    cannot be reached, reads use the stored rule set and CreateRuleSet is UNAVAILABLE.
 
     Pattern grammar (pull_patterns, always_pull, never_pull):
     - `name`: images whose repository contains `name` (any tag);
@@ -271,8 +289,9 @@ class RulesServiceServicer:
 
     def EvaluateRegistry(self, request, context):
         """Decides a registry's whole inventory as the Catalog holds it (read with
-        CatalogService.StreamImages): streams decisions in batches, each repository complete
-        within one batch, then a last message with the summary.
+        CatalogService.StreamImages): streams decisions in batches of at most `batch_size`,
+        in the Catalog's order, a repository within one batch unless it alone has more images,
+        then a last message with the summary. Latest-N ranks each repository whole.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -376,7 +395,16 @@ class RulesService:
 
     A rule set belongs to one registry; a registry may have several. Rule sets are
     versioned: every change makes a new revision, and every decision names the rule set id
-    and revision that made it. Deleting a registry deletes its rule sets.
+    and revision that made it.
+
+    Rule sets go with their registry. Rules never reads the Catalog's data; it asks
+    CatalogService: creating a rule set needs GetRegistry to confirm the registry; every
+    call that reads or evaluates a rule set checks that its registry still exists (a
+    confirmation is trusted for REGSIEVE_RULES_REGISTRY_CACHE_SECONDS), and so does every
+    Catalog read naming the registry; a periodic sweep (REGSIEVE_RULES_RECONCILE_SECONDS)
+    checks the registries nobody reads. When the Catalog answers NOT_FOUND, every rule set of
+    the registry is deleted there and then, and the call answers NOT_FOUND. When the Catalog
+    cannot be reached, reads use the stored rule set and CreateRuleSet is UNAVAILABLE.
 
     Pattern grammar (pull_patterns, always_pull, never_pull):
     - `name`: images whose repository contains `name` (any tag);
