@@ -7,7 +7,7 @@ from typing import Any
 
 from regsieve.v1 import events_pb2
 from regsieve.v1 import scanner_pb2 as pb
-from services.scanner.findings import FindingRow
+from services.scanner.findings import ImageFinding
 from services.scanner.importer import ImportSummary
 from services.scanner.inventory import Package
 from services.scanner.store import ScanRow
@@ -59,27 +59,20 @@ def package_to_proto(package: Package) -> pb.Package:
     )
 
 
-def finding_to_proto(row: FindingRow) -> pb.Finding:
+def finding_to_proto(item: ImageFinding) -> pb.Finding:
+    finding = item.finding
     message = pb.Finding(
-        vulnerability_id=row.vulnerability_id,
-        aliases=row.aliases,
-        package=pb.Package(
-            name=row.package_name,
-            version=row.package_version,
-            type=row.package_type,
-            ecosystem=row.ecosystem,
-            source_name=row.source_name,
-            path=row.package_path,
-            layer=row.layer,
-        ),
-        fixed_versions=row.fixed_versions,
-        severity=SEVERITY_TO_PROTO.get(row.severity, pb.SEVERITY_UNKNOWN),
-        cvss_score=row.cvss_score,
-        summary=row.summary,
-        digest=row.digest,
+        vulnerability_id=finding.vulnerability_id,
+        aliases=finding.aliases,
+        package=package_to_proto(item.package),
+        fixed_versions=finding.fixed_versions,
+        severity=SEVERITY_TO_PROTO.get(finding.severity, pb.SEVERITY_UNKNOWN),
+        cvss_score=finding.cvss_score,
+        summary=finding.summary,
+        digest=item.digest,
     )
-    if row.first_seen:
-        message.first_seen_time.FromDatetime(row.first_seen)
+    if finding.first_seen:
+        message.first_seen_time.FromDatetime(finding.first_seen)
     return message
 
 

@@ -34,12 +34,12 @@ class VulnDatabase:
         self.loaded_until: datetime | None = None
         self._lock = asyncio.Lock()
 
-    async def refresh(self) -> int:
-        """Loads records imported since the last refresh; returns how many changed."""
+    async def refresh(self) -> list[OsvRecord]:
+        """Loads records imported (by any replica) since the last refresh; returns them."""
         async with self._lock:
             rows = await self.store.load_records(self.loaded_until)
             if not rows:
-                return 0
+                return []
             parsed = await asyncio.to_thread(lambda: [(_parse(raw), at) for raw, at in rows])
             for record, _ in parsed:
                 if record is not None:
@@ -47,7 +47,7 @@ class VulnDatabase:
             self.loaded_until = max(at for _, at in parsed)
             await self._rebuild()
             log.info("vulndb.loaded", records=len(self.records), changed=len(rows))
-            return len(rows)
+            return [record for record, _ in parsed if record is not None]
 
     async def apply(self, records: Sequence[OsvRecord], imported_until: datetime | None) -> None:
         """Takes records this process just stored, without reading them back."""

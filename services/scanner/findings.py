@@ -1,33 +1,46 @@
-"""Findings as stored rows: built from matcher results, compared by identity (pure)."""
+"""Package identities, package sets and findings as stored (pure): match once per package."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from services.scanner.inventory import Package
 from services.scanner.vulndb.matcher import Finding
 from services.scanner.vulndb.severity import Severity
 
 SeverityCounts = dict[str, int]
-FindingIdentity = tuple[str, str, str, str, str]
+
+
+def package_id(package: Package) -> str:
+    """Identity of a package wherever it is found (path and layer excluded)."""
+    parts = (
+        package.type.value,
+        package.ecosystem,
+        package.name,
+        package.version,
+        package.source_name,
+        package.source_version,
+        package.arch,
+        package.purl,
+    )
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+
+
+def package_set_id(members: Iterable[tuple[str, str, str]]) -> str:
+    """Identity of an image's contents: its (package id, path, layer) members."""
+    text = "\n".join("\x1f".join(m) for m in sorted(members))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 @dataclass(frozen=True, slots=True)
-class FindingRow:
-    """One vulnerability on one package of one image, as the store keeps it."""
+class PackageFinding:
+    """One vulnerability affecting one distinct package."""
 
-    digest: str
+    package_id: str
     vulnerability_id: str
-    ecosystem: str
-    package_name: str
-    package_version: str
-    key_ecosystem: str
-    key_name: str
-    package_type: str
-    package_path: str
-    layer: str
-    source_name: str
     aliases: tuple[str, ...]
     fixed_versions: tuple[str, ...]
     severity: str
@@ -37,49 +50,59 @@ class FindingRow:
     first_seen: datetime | None = field(default=None, compare=False)
 
     @property
-    def identity(self) -> FindingIdentity:
-        return (
-            self.vulnerability_id,
-            self.ecosystem,
-            self.package_name,
-            self.package_version,
-            self.package_path,
-        )
+    def identity(self) -> tuple[str, str]:
+        return (self.package_id, self.vulnerability_id)
 
 
-def rows_from_findings(digest: str, findings: Iterable[Finding]) -> list[FindingRow]:
-    rows: dict[FindingIdentity, FindingRow] = {}
+def package_findings(pid: str, findings: Iterable[Finding]) -> list[PackageFinding]:
+    """One row per vulnerability (the matcher already merges a record's entries)."""
+    out: dict[str, PackageFinding] = {}
     for finding in findings:
-        package = finding.package
-        row = FindingRow(
-            digest=digest,
-            vulnerability_id=finding.vulnerability_id,
-            ecosystem=package.ecosystem,
-            package_name=package.name,
-            package_version=package.version,
-            key_ecosystem=finding.key[0],
-            key_name=finding.key[1],
-            package_type=package.type.value,
-            package_path=package.path,
-            layer=package.layer,
-            source_name=package.source_name,
-            aliases=tuple(finding.aliases),
-            fixed_versions=tuple(finding.fixed_versions),
-            severity=finding.severity.value,
-            severity_rank=finding.severity.rank,
-            cvss_score=finding.cvss_score or 0.0,
-            summary=finding.summary[:500],
+        out.setdefault(
+            finding.vulnerability_id,
+            PackageFinding(
+                package_id=pid,
+                vulnerability_id=finding.vulnerability_id,
+                aliases=tuple(finding.aliases),
+                fixed_versions=tuple(finding.fixed_versions),
+                severity=finding.severity.value,
+                severity_rank=finding.severity.rank,
+                cvss_score=finding.cvss_score or 0.0,
+                summary=finding.summary[:500],
+            ),
         )
-        rows.setdefault(row.identity, row)
-    return list(rows.values())
+    return list(out.values())
+
+
+@dataclass(frozen=True, slots=True)
+class ImageFinding:
+    """A finding as an image shows it: the package where it sits, and the vulnerability."""
+
+    digest: str
+    package: Package
+    finding: PackageFinding
+    position: int = 0  # the package's place in its package set (a stable sort key)
+
+
+@dataclass(frozen=True)
+class FindingDiff:
+    """What changed for one package: findings that appeared and disappeared."""
+
+    added: Sequence[PackageFinding]
+    removed: Sequence[PackageFinding]
+
+
+def diff_findings(
+    before: Iterable[PackageFinding], after: Iterable[PackageFinding]
+) -> tuple[list[PackageFinding], list[PackageFinding], list[PackageFinding]]:
+    """(added, removed, changed-or-added to upsert) between two states of some packages."""
+    old = {f.identity: f for f in before}
+    new = {f.identity: f for f in after}
+    added = [f for i, f in new.items() if i not in old]
+    removed = [f for i, f in old.items() if i not in new]
+    upserts = [f for i, f in new.items() if old.get(i) != f]
+    return added, removed, upserts
 
 
 def severity_rank(name: str) -> int:
     return Severity(name).rank if name in Severity.__members__ else 0
-
-
-def count_by_severity(rows: Iterable[FindingRow]) -> SeverityCounts:
-    counts: SeverityCounts = {}
-    for row in rows:
-        counts[row.severity] = counts.get(row.severity, 0) + 1
-    return counts

@@ -17,7 +17,8 @@ import aiohttp
 from services.common.errors import FailedPrecondition, InvalidArgument, Unavailable
 from services.common.logs import get_logger
 from services.scanner.database import VulnDatabase
-from services.scanner.findings import FindingRow, rows_from_findings
+from services.scanner.findings import PackageFinding, package_findings
+from services.scanner.inventory import Package
 from services.scanner.store import ScannerStore
 from services.scanner.vulndb.imports import plan_import
 from services.scanner.vulndb.keys import Key, record_keys
@@ -34,10 +35,12 @@ log = get_logger("regsieve.scanner.import")
 
 MAX_DOWNLOAD_BYTES = 4 * 1024 * 1024 * 1024
 UPSERT_BATCH = 2000
-REMATCH_BATCH = 500
+PUBLISH_BATCH = 200
 
-# called with (digest, added, removed, import id) for every image whose findings changed
-ChangeCallback = Callable[[str, list[FindingRow], list[FindingRow], str], Awaitable[None]]
+# called with (digest, added, removed, import id) for every image whose findings changed;
+# each finding comes with the package it affects
+ChangedFindings = list[tuple[Package, PackageFinding]]
+ChangeCallback = Callable[[str, ChangedFindings, ChangedFindings, str], Awaitable[None]]
 
 
 @dataclass
@@ -188,15 +191,41 @@ class Importer:
             return summary
 
     async def rematch(self, keys: frozenset[Key], summary: ImportSummary) -> None:
-        """Re-matches, from stored inventories only, the packages whose keys changed."""
-        affected = await self.store.packages_with_keys(keys)
-        digests = sorted(affected)
-        summary.images_rematched = len(digests)
-        for start in range(0, len(digests), REMATCH_BATCH):
-            batch = digests[start : start + REMATCH_BATCH]
-            current = {d: rows_from_findings(d, self.database.match(affected[d])) for d in batch}
-            results = await self.store.replace_findings(current, keys=keys, import_id=summary.id)
-            for digest, (added, removed, _) in results.items():
-                if added or removed:
-                    summary.images_changed += 1
-                    await self.on_change(digest, added, removed, summary.id)
+        """Re-matches, from stored packages only, the distinct packages whose keys changed;
+        every image containing one of them gets its changes recorded and published."""
+        packages = await self.store.packages_with_keys(keys)
+        if not packages:
+            return
+        index = self.database.index
+        current = {pid: package_findings(pid, index.match_package(p)) for pid, p in packages}
+        added, removed = await self.store.replace_package_findings(current, summary.id)
+        images = await self.store.digests_with_packages([pid for pid, _ in packages])
+        summary.images_rematched = len(images)
+        await self.store.touch_inventories(sorted(images))
+        changed = {f.package_id for f in (*added, *removed)}
+        if not changed:
+            return
+        by_id = dict(packages)
+        added_by = _group(added)
+        removed_by = _group(removed)
+        affected = [(d, ids & changed) for d, ids in images.items() if ids & changed]
+        summary.images_changed = len(affected)
+        for start in range(0, len(affected), PUBLISH_BATCH):
+            await asyncio.gather(
+                *(
+                    self.on_change(
+                        digest,
+                        [(by_id[i], f) for i in sorted(ids) for f in added_by.get(i, ())],
+                        [(by_id[i], f) for i in sorted(ids) for f in removed_by.get(i, ())],
+                        summary.id,
+                    )
+                    for digest, ids in affected[start : start + PUBLISH_BATCH]
+                )
+            )
+
+
+def _group(findings: list[PackageFinding]) -> dict[str, list[PackageFinding]]:
+    grouped: dict[str, list[PackageFinding]] = {}
+    for finding in findings:
+        grouped.setdefault(finding.package_id, []).append(finding)
+    return grouped

@@ -8,10 +8,19 @@ from dataclasses import dataclass
 from services.scanner.access import RegistryAccess
 from services.scanner.analyzers import ANALYZER_SET_VERSION
 from services.scanner.database import VulnDatabase
-from services.scanner.findings import SeverityCounts, rows_from_findings
+from services.scanner.findings import (
+    PackageFinding,
+    SeverityCounts,
+    package_findings,
+    package_id,
+    package_set_id,
+)
+from services.scanner.inventory import Package
 from services.scanner.platforms import PlatformTuple
 from services.scanner.pull import ImagePuller
 from services.scanner.store import ScannerStore
+
+KNOWN_SETS = 10_000
 
 
 @dataclass(frozen=True)
@@ -35,6 +44,23 @@ class ImageScanner:
         self.access = access
         self.puller = puller
         self.default_platforms = tuple(default_platforms)
+        self._known_sets: dict[str, None] = {}  # package sets known to be stored (bounded)
+
+    def _match(self, packages: list[tuple[str, Package]]) -> dict[str, list[PackageFinding]]:
+        index = self.database.index
+        return {pid: package_findings(pid, index.match_package(p)) for pid, p in packages}
+
+    async def _store_set(self, packages: list[Package]) -> str:
+        members = [(package_id(p), p) for p in packages]
+        set_id = package_set_id((pid, p.path, p.layer) for pid, p in members)
+        if set_id in self._known_sets:
+            return set_id
+        if not await self.store.existing_sets([set_id]):
+            await self.store.add_package_set(set_id, members, self._match)
+        self._known_sets[set_id] = None
+        if len(self._known_sets) > KNOWN_SETS:
+            self._known_sets.pop(next(iter(self._known_sets)))
+        return set_id
 
     async def scan(
         self,
@@ -48,22 +74,24 @@ class ImageScanner:
         meta = await self.store.inventory_meta(digest)
         reused = meta is not None and meta.analyzer_version == ANALYZER_SET_VERSION and not force
         if reused:
-            packages = await self.store.load_packages(digest)
+            assert meta is not None
+            package_count = meta.package_count
         else:
             client = await self.access.client(registry_id)
             pulled = await self.puller.pull(
                 client, repository, digest, platforms or self.default_platforms
             )
-            packages = list(pulled.packages)
+            set_id = await self._store_set(list(pulled.packages))
+            package_count = len(pulled.packages)
             await self.store.save_inventory(
                 digest,
                 ANALYZER_SET_VERSION,
+                set_id,
                 pulled.platform_digests,
                 pulled.os.pretty_name if pulled.os else "",
                 pulled.os.ecosystem if pulled.os else "",
-                packages,
+                package_count,
                 list(pulled.skipped),
             )
-        findings = rows_from_findings(digest, self.database.match(packages))
-        results = await self.store.replace_findings({digest: findings}, keys=None, import_id="")
-        return ScanOutcome(reused, len(packages), results[digest][2])
+        counts = await self.store.severity_counts(digest)
+        return ScanOutcome(reused, package_count, counts)

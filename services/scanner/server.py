@@ -184,7 +184,7 @@ class ScannerServicer(scanner_pb2_grpc.ScannerServiceServicer):
         if meta is None:
             raise NotFound(f"{digest} has not been scanned")
         packages = await self.store.load_packages(digest)
-        findings = await self.store.findings_of(digest, convert.MIN_RANK[request.min_severity])
+        findings = await self.store.image_findings(digest, convert.MIN_RANK[request.min_severity])
         counts = await self.store.severity_counts(digest)
         report = pb.ImageReport(
             digest=digest,
@@ -211,7 +211,7 @@ class ScannerServicer(scanner_pb2_grpc.ScannerServiceServicer):
     ) -> pb.ListFindingsResponse:
         size = page_size(request.page_size)
         after = decode_token("findings", request.page_token)
-        if after is not None and len(after) != 7:
+        if after is not None and len(after) != 5:
             raise InvalidArgument.field("page_token", "is not a token this API issued")
         if request.digest and not is_digest(request.digest):
             raise InvalidArgument.field("digest", "must be sha256:<64 hex>")
@@ -228,17 +228,15 @@ class ScannerServicer(scanner_pb2_grpc.ScannerServiceServicer):
         )
         token = ""
         if len(rows) > size:
-            f = rows[size - 1]
+            last = rows[size - 1]
             token = encode_token(
                 "findings",
                 [
-                    f.severity_rank,
-                    f.digest,
-                    f.vulnerability_id,
-                    f.ecosystem,
-                    f.package_name,
-                    f.package_version,
-                    f.package_path,
+                    last.finding.severity_rank,
+                    last.digest,
+                    last.finding.vulnerability_id,
+                    last.finding.package_id,
+                    last.position,
                 ],
             )
         return pb.ListFindingsResponse(
@@ -266,7 +264,7 @@ class ScannerServicer(scanner_pb2_grpc.ScannerServiceServicer):
                     registry_id=registry_id,
                     repository=repository,
                     tag=tag,
-                    packages=[convert.finding_to_proto(r).package for r in rows],
+                    packages=[convert.package_to_proto(r.package) for r in rows],
                 )
             )
         token = encode_token("affected", [digests[size - 1]]) if len(digests) > size else ""
@@ -283,16 +281,17 @@ class ScannerServicer(scanner_pb2_grpc.ScannerServiceServicer):
         )
         changes = []
         for row in rows[:size]:
+            package = json.loads(row["package"])
             change = pb.FindingChangeRecord(
-                digest=row["digest"],
+                digest=request.digest,
                 kind=pb.FINDING_CHANGE_KIND_ADDED
                 if row["kind"] == "ADDED"
                 else pb.FINDING_CHANGE_KIND_REMOVED,
                 finding=events_pb2.FindingChange(
                     vulnerability_id=row["vulnerability_id"],
-                    package_name=row["package_name"],
-                    package_version=row["package_version"],
-                    ecosystem=row["ecosystem"],
+                    package_name=package["name"],
+                    package_version=package["version"],
+                    ecosystem=package["ecosystem"],
                     severity=row["severity"],
                 ),
                 import_id=row["import_id"],

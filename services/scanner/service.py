@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import os
 import socket
+import uuid
 
 import asyncpg
 import grpc
@@ -18,14 +19,16 @@ from services.common.logs import get_logger
 from services.scanner.access import RegistryAccess
 from services.scanner.config import ScannerConfig
 from services.scanner.database import VulnDatabase
-from services.scanner.findings import FindingRow
-from services.scanner.importer import Importer
+from services.scanner.findings import PackageFinding
+from services.scanner.importer import ChangedFindings, Importer, ImportSummary
+from services.scanner.inventory import Package
 from services.scanner.layer import LayerLimits
 from services.scanner.layercache import LayerCache
 from services.scanner.pull import ImagePuller
 from services.scanner.scan import ImageScanner
 from services.scanner.server import ScannerServicer
 from services.scanner.store import ScannerStore
+from services.scanner.vulndb.keys import record_keys
 from services.scanner.worker import ScanWorker, WorkerSettings
 
 SCHEMA = "scanner"
@@ -132,28 +135,35 @@ class ScannerService:
         while True:
             await asyncio.sleep(self.config.vulndb_reload_seconds)
             try:
-                await self.database.refresh()
+                records = await self.database.refresh()
+                if records:
+                    # packages this replica stored with the previous index since another
+                    # replica's import: match them again (usually nothing changes)
+                    keys = frozenset(k for r in records for k in record_keys(r))
+                    await self.importer.rematch(
+                        keys, ImportSummary(id=f"refresh-{uuid.uuid4()}", source="refresh")
+                    )
             except Exception:
                 log.exception("vulndb.reload_failed")
 
     async def _findings_changed(
-        self, digest: str, added: list[FindingRow], removed: list[FindingRow], import_id: str
+        self, digest: str, added: ChangedFindings, removed: ChangedFindings, import_id: str
     ) -> None:
-        def change(row: FindingRow) -> events_pb2.FindingChange:
+        def change(package: Package, finding: PackageFinding) -> events_pb2.FindingChange:
             return events_pb2.FindingChange(
-                vulnerability_id=row.vulnerability_id,
-                package_name=row.package_name,
-                package_version=row.package_version,
-                ecosystem=row.ecosystem,
-                severity=row.severity,
+                vulnerability_id=finding.vulnerability_id,
+                package_name=package.name,
+                package_version=package.version,
+                ecosystem=package.ecosystem,
+                severity=finding.severity,
             )
 
         event = events_pb2.FindingsChanged(
             id=f"{digest}:{import_id}",
             digest=digest,
             import_id=import_id,
-            added=[change(r) for r in added],
-            removed=[change(r) for r in removed],
+            added=[change(p, f) for p, f in added],
+            removed=[change(p, f) for p, f in removed],
         )
         event.change_time.GetCurrentTime()
         await messaging.publish(self.js, messaging.FINDINGS_CHANGED, event, event.id)

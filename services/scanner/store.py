@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,7 +11,12 @@ from typing import Any
 import asyncpg
 
 from services.common.errors import NotFound
-from services.scanner.findings import FindingIdentity, FindingRow, SeverityCounts
+from services.scanner.findings import (
+    ImageFinding,
+    PackageFinding,
+    SeverityCounts,
+    diff_findings,
+)
 from services.scanner.inventory import Package, PackageType
 from services.scanner.vulndb.imports import StoredRecord
 from services.scanner.vulndb.keys import Key, key_of
@@ -53,6 +58,7 @@ def package_from_dict(data: dict[str, Any]) -> Package:
 class InventoryMeta:
     digest: str
     analyzer_version: str
+    package_set_id: str
     platform_digests: tuple[str, ...]
     os_name: str
     os_ecosystem: str
@@ -100,24 +106,16 @@ def _scan(row: asyncpg.Record) -> ScanRow:
     )
 
 
-_FINDING_COLUMNS = """digest, vulnerability_id, ecosystem, package_name, package_version,
-    key_ecosystem, key_name, package_type, package_path, layer, source_name, aliases,
-    fixed_versions, severity, severity_rank, cvss_score, summary, first_seen"""
+_PF_COLUMNS = """package_id, vulnerability_id, aliases, fixed_versions, severity,
+    severity_rank, cvss_score, summary, first_seen"""
+_PF_COLUMNS_F = """f.package_id, f.vulnerability_id, f.aliases, f.fixed_versions, f.severity,
+    f.severity_rank, f.cvss_score, f.summary, f.first_seen"""
 
 
-def _finding(row: asyncpg.Record) -> FindingRow:
-    return FindingRow(
-        digest=row["digest"],
+def _package_finding(row: asyncpg.Record) -> PackageFinding:
+    return PackageFinding(
+        package_id=row["package_id"],
         vulnerability_id=row["vulnerability_id"],
-        ecosystem=row["ecosystem"],
-        package_name=row["package_name"],
-        package_version=row["package_version"],
-        key_ecosystem=row["key_ecosystem"],
-        key_name=row["key_name"],
-        package_type=row["package_type"],
-        package_path=row["package_path"],
-        layer=row["layer"],
-        source_name=row["source_name"],
         aliases=tuple(row["aliases"]),
         fixed_versions=tuple(row["fixed_versions"]),
         severity=row["severity"],
@@ -126,6 +124,35 @@ def _finding(row: asyncpg.Record) -> FindingRow:
         summary=row["summary"],
         first_seen=row["first_seen"],
     )
+
+
+def _image_finding(row: asyncpg.Record) -> ImageFinding:
+    finding = _package_finding(row)
+    return ImageFinding(
+        digest=row["digest"],
+        package=_package(row["package"], row["path"], row["layer"]),
+        position=row["position"],
+        finding=PackageFinding(
+            **{
+                **{k: getattr(finding, k) for k in finding.__dataclass_fields__},
+                "first_seen": row["seen"],
+            }
+        ),
+    )
+
+
+def _identity_dict(package: Package) -> dict[str, Any]:
+    data = package_to_dict(package)
+    data.pop("path")
+    data.pop("layer")
+    return data
+
+
+def _package(raw: str, path: str, layer: str) -> Package:
+    data = json.loads(raw)
+    data["path"] = path
+    data["layer"] = layer
+    return package_from_dict(data)
 
 
 class ScannerStore:
@@ -175,7 +202,88 @@ class ScannerStore:
             owner,
         )
 
-    # -- inventories -----------------------------------------------------------------
+    # -- packages, package sets, inventories ---------------------------------------
+
+    async def existing_sets(self, set_ids: Sequence[str]) -> set[str]:
+        rows = await self.pool.fetch(
+            "SELECT id FROM package_sets WHERE id = ANY($1)", list(set_ids)
+        )
+        return {r["id"] for r in rows}
+
+    async def add_package_set(
+        self,
+        set_id: str,
+        members: Sequence[tuple[str, Package]],
+        match: Callable[[list[tuple[str, Package]]], dict[str, list[PackageFinding]]],
+    ) -> None:
+        """Stores a package set; packages new to the database are matched (`match`) and
+        their findings written in the same transaction, so a concurrent writer of the same
+        package waits for them instead of seeing it without findings."""
+        distinct: dict[str, Package] = {}
+        for pid, package in members:
+            distinct.setdefault(pid, package)
+        ids = sorted(distinct)
+        async with self.pool.acquire() as conn, conn.transaction():
+            inserted = await conn.fetch(
+                """INSERT INTO packages (id, key_ecosystem, key_name, package)
+                   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[])
+                   ORDER BY 1
+                   ON CONFLICT (id) DO NOTHING RETURNING id""",
+                ids,
+                [key_of(distinct[i])[0] for i in ids],
+                [key_of(distinct[i])[1] for i in ids],
+                [json.dumps(_identity_dict(distinct[i])) for i in ids],
+            )
+            fresh = [(r["id"], distinct[r["id"]]) for r in inserted]
+            if fresh:
+                found = match(fresh)
+                await self._write_package_findings(conn, [f for v in found.values() for f in v])
+            created = await conn.fetchval(
+                """INSERT INTO package_sets (id, package_count) VALUES ($1, $2)
+                   ON CONFLICT (id) DO NOTHING RETURNING id""",
+                set_id,
+                len(members),
+            )
+            if created:
+                await conn.execute(
+                    """INSERT INTO package_set_members (set_id, position, package_id, path, layer)
+                       SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[], $5::text[])""",
+                    set_id,
+                    list(range(len(members))),
+                    [pid for pid, _ in members],
+                    [p.path for _, p in members],
+                    [p.layer for _, p in members],
+                )
+
+    async def save_inventory(
+        self,
+        digest: str,
+        analyzer_version: str,
+        set_id: str,
+        platform_digests: Sequence[str],
+        os_name: str,
+        os_ecosystem: str,
+        package_count: int,
+        skipped: list[dict[str, str]],
+    ) -> None:
+        await self.pool.execute(
+            """INSERT INTO inventories (digest, analyzer_version, package_set_id, platform_digests,
+                   os_name, os_ecosystem, package_count, skipped)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+               ON CONFLICT (digest) DO UPDATE SET analyzer_version = EXCLUDED.analyzer_version,
+                   package_set_id = EXCLUDED.package_set_id,
+                   platform_digests = EXCLUDED.platform_digests, os_name = EXCLUDED.os_name,
+                   os_ecosystem = EXCLUDED.os_ecosystem, package_count = EXCLUDED.package_count,
+                   skipped = EXCLUDED.skipped, created_at = now(), matched_at = now()""",
+            digest,
+            analyzer_version,
+            set_id,
+            list(platform_digests),
+            os_name,
+            os_ecosystem,
+            package_count,
+            json.dumps(skipped[:200]),
+        )
 
     async def inventory_meta(self, digest: str) -> InventoryMeta | None:
         row = await self.pool.fetchrow("SELECT * FROM inventories WHERE digest = $1", digest)
@@ -184,6 +292,7 @@ class ScannerStore:
         return InventoryMeta(
             digest=row["digest"],
             analyzer_version=row["analyzer_version"],
+            package_set_id=row["package_set_id"],
             platform_digests=tuple(row["platform_digests"]),
             os_name=row["os_name"],
             os_ecosystem=row["os_ecosystem"],
@@ -192,222 +301,140 @@ class ScannerStore:
             matched_at=row["matched_at"],
         )
 
-    async def save_inventory(
-        self,
-        digest: str,
-        analyzer_version: str,
-        platform_digests: Sequence[str],
-        os_name: str,
-        os_ecosystem: str,
-        packages: Sequence[Package],
-        skipped: list[dict[str, str]],
-    ) -> None:
-        keys = [key_of(p) for p in packages]
-        async with self.pool.acquire() as conn, conn.transaction():
-            await conn.execute(
-                """INSERT INTO inventories (digest, analyzer_version, platform_digests, os_name,
-                       os_ecosystem, package_count, skipped)
-                   VALUES ($1, $2, $3, $4, $5, $6, $7)
-                   ON CONFLICT (digest) DO UPDATE SET analyzer_version = EXCLUDED.analyzer_version,
-                       platform_digests = EXCLUDED.platform_digests, os_name = EXCLUDED.os_name,
-                       os_ecosystem = EXCLUDED.os_ecosystem,
-                       package_count = EXCLUDED.package_count, skipped = EXCLUDED.skipped,
-                       created_at = now()""",
-                digest,
-                analyzer_version,
-                list(platform_digests),
-                os_name,
-                os_ecosystem,
-                len(packages),
-                json.dumps(skipped[:200]),
-            )
-            await conn.execute("DELETE FROM inventory_packages WHERE digest = $1", digest)
-            await conn.execute(
-                """INSERT INTO inventory_packages (digest, position, key_ecosystem, key_name,
-                       package)
-                   SELECT $1, p, e, n, j FROM unnest($2::int[], $3::text[], $4::text[],
-                       $5::jsonb[]) AS u(p, e, n, j)""",
-                digest,
-                list(range(len(packages))),
-                [k[0] for k in keys],
-                [k[1] for k in keys],
-                [json.dumps(package_to_dict(p)) for p in packages],
-            )
-
     async def load_packages(self, digest: str) -> list[Package]:
         rows = await self.pool.fetch(
-            "SELECT package FROM inventory_packages WHERE digest = $1 ORDER BY position", digest
+            """SELECT p.package, m.path, m.layer FROM inventories i
+               JOIN package_set_members m ON m.set_id = i.package_set_id
+               JOIN packages p ON p.id = m.package_id
+               WHERE i.digest = $1 ORDER BY m.position""",
+            digest,
         )
-        return [package_from_dict(json.loads(r["package"])) for r in rows]
-
-    async def packages_with_keys(self, keys: Iterable[Key]) -> dict[str, list[Package]]:
-        """Per digest, the packages whose key is one of `keys`."""
-        key_list = list(keys)
-        rows = await self.pool.fetch(
-            """SELECT ip.digest, ip.package FROM inventory_packages ip
-               JOIN unnest($1::text[], $2::text[]) AS k(e, n)
-                 ON ip.key_ecosystem = k.e AND ip.key_name = k.n""",
-            [k[0] for k in key_list],
-            [k[1] for k in key_list],
-        )
-        out: dict[str, list[Package]] = {}
-        for row in rows:
-            out.setdefault(row["digest"], []).append(package_from_dict(json.loads(row["package"])))
-        return out
+        return [_package(r["package"], r["path"], r["layer"]) for r in rows]
 
     async def count_inventories(self) -> int:
         return int(await self.pool.fetchval("SELECT count(*) FROM inventories"))
 
     # -- findings --------------------------------------------------------------------
 
-    async def findings_of(self, digest: str, min_rank: int = 0) -> list[FindingRow]:
-        rows = await self.pool.fetch(
-            f"""SELECT {_FINDING_COLUMNS} FROM findings WHERE digest = $1 AND severity_rank >= $2
-                ORDER BY severity_rank DESC, vulnerability_id, package_name""",
-            digest,
-            min_rank,
+    async def _write_package_findings(
+        self, conn: asyncpg.Connection, findings: Sequence[PackageFinding]
+    ) -> None:
+        if not findings:
+            return
+        await conn.executemany(
+            """INSERT INTO package_findings (package_id, vulnerability_id, aliases, fixed_versions,
+                   severity, severity_rank, cvss_score, summary)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+               ON CONFLICT (package_id, vulnerability_id) DO UPDATE SET
+                   aliases = EXCLUDED.aliases, fixed_versions = EXCLUDED.fixed_versions,
+                   severity = EXCLUDED.severity, severity_rank = EXCLUDED.severity_rank,
+                   cvss_score = EXCLUDED.cvss_score, summary = EXCLUDED.summary""",
+            [
+                (
+                    f.package_id,
+                    f.vulnerability_id,
+                    list(f.aliases),
+                    list(f.fixed_versions),
+                    f.severity,
+                    f.severity_rank,
+                    f.cvss_score,
+                    f.summary,
+                )
+                for f in findings
+            ],
         )
-        return [_finding(r) for r in rows]
 
-    async def replace_findings(
-        self,
-        current: dict[str, list[FindingRow]],
-        *,
-        keys: Iterable[Key] | None,
-        import_id: str,
-    ) -> dict[str, tuple[list[FindingRow], list[FindingRow], SeverityCounts]]:
-        """Makes each digest's stored findings (within `keys`, or all) equal `current[digest]`.
+    async def packages_with_keys(self, keys: Iterable[Key]) -> list[tuple[str, Package]]:
+        """The distinct packages whose key is one of `keys`."""
+        key_list = list(keys)
+        rows = await self.pool.fetch(
+            """SELECT p.id, p.package FROM packages p
+               JOIN unnest($1::text[], $2::text[]) AS k(e, n)
+                 ON p.key_ecosystem = k.e AND p.key_name = k.n""",
+            [k[0] for k in key_list],
+            [k[1] for k in key_list],
+        )
+        return [(r["id"], _package(r["package"], "", "")) for r in rows]
 
-        One transaction for the whole batch. Returns per digest (added, removed, severity
-        counts of all the image's findings); changes are recorded in finding_changes.
-        """
-        digests = sorted(current)
-        if not digests:
-            return {}
-        key_list = None if keys is None else list(keys)
+    async def replace_package_findings(
+        self, current: dict[str, list[PackageFinding]], import_id: str
+    ) -> tuple[list[PackageFinding], list[PackageFinding]]:
+        """Makes the stored findings of the packages in `current` equal it; records changes."""
+        ids = sorted(current)
+        if not ids:
+            return [], []
         async with self.pool.acquire() as conn, conn.transaction():
-            # serialise concurrent writers of the same images (scan vs re-match)
-            await conn.execute(
-                "SELECT pg_advisory_xact_lock(hashtext(d)) FROM unnest($1::text[]) AS d ORDER BY d",
-                digests,
+            rows = await conn.fetch(
+                f"SELECT {_PF_COLUMNS} FROM package_findings WHERE package_id = ANY($1)", ids
             )
-            if key_list is None:
-                rows = await conn.fetch(
-                    f"SELECT {_FINDING_COLUMNS} FROM findings WHERE digest = ANY($1)", digests
-                )
-            else:
-                rows = await conn.fetch(
-                    f"""SELECT {_FINDING_COLUMNS} FROM findings f
-                        JOIN unnest($2::text[], $3::text[]) AS k(e, n)
-                          ON f.key_ecosystem = k.e AND f.key_name = k.n
-                        WHERE f.digest = ANY($1)""",
-                    digests,
-                    [k[0] for k in key_list],
-                    [k[1] for k in key_list],
-                )
-            existing: dict[str, dict[FindingIdentity, FindingRow]] = {d: {} for d in digests}
-            for row in rows:
-                finding = _finding(row)
-                existing[finding.digest][finding.identity] = finding
-            added: list[FindingRow] = []
-            removed: list[FindingRow] = []
-            upserts: list[FindingRow] = []
-            per_digest: dict[str, tuple[list[FindingRow], list[FindingRow]]] = {}
-            for digest in digests:
-                now_by_id = {f.identity: f for f in current[digest]}
-                before = existing[digest]
-                digest_added = [f for i, f in now_by_id.items() if i not in before]
-                digest_removed = [f for i, f in before.items() if i not in now_by_id]
-                changed = [f for i, f in now_by_id.items() if i not in before or before[i] != f]
-                per_digest[digest] = (digest_added, digest_removed)
-                added += digest_added
-                removed += digest_removed
-                upserts += changed
+            before = [_package_finding(r) for r in rows]
+            added, removed, upserts = diff_findings(
+                before, [f for pid in ids for f in current[pid]]
+            )
             if removed:
                 await conn.execute(
-                    """DELETE FROM findings f USING unnest($1::text[], $2::text[], $3::text[],
-                           $4::text[], $5::text[], $6::text[]) AS r(d, v, e, n, ver, path)
-                       WHERE f.digest = r.d AND f.vulnerability_id = r.v AND f.ecosystem = r.e
-                         AND f.package_name = r.n AND f.package_version = r.ver
-                         AND f.package_path = r.path""",
-                    [f.digest for f in removed],
+                    """DELETE FROM package_findings f USING unnest($1::text[], $2::text[])
+                           AS r(p, v)
+                       WHERE f.package_id = r.p AND f.vulnerability_id = r.v""",
+                    [f.package_id for f in removed],
                     [f.vulnerability_id for f in removed],
-                    [f.ecosystem for f in removed],
-                    [f.package_name for f in removed],
-                    [f.package_version for f in removed],
-                    [f.package_path for f in removed],
                 )
-            if upserts:
-                await conn.executemany(
-                    """INSERT INTO findings (digest, vulnerability_id, ecosystem, package_name,
-                           package_version, key_ecosystem, key_name, package_type, package_path,
-                           layer, source_name, aliases, fixed_versions, severity, severity_rank,
-                           cvss_score, summary)
-                       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
-                               $15, $16, $17)
-                       ON CONFLICT (digest, vulnerability_id, ecosystem, package_name,
-                                    package_version, package_path)
-                       DO UPDATE SET aliases = EXCLUDED.aliases,
-                           fixed_versions = EXCLUDED.fixed_versions,
-                           severity = EXCLUDED.severity, severity_rank = EXCLUDED.severity_rank,
-                           cvss_score = EXCLUDED.cvss_score, summary = EXCLUDED.summary,
-                           layer = EXCLUDED.layer""",
-                    [
-                        (
-                            f.digest,
-                            f.vulnerability_id,
-                            f.ecosystem,
-                            f.package_name,
-                            f.package_version,
-                            f.key_ecosystem,
-                            f.key_name,
-                            f.package_type,
-                            f.package_path,
-                            f.layer,
-                            f.source_name,
-                            list(f.aliases),
-                            list(f.fixed_versions),
-                            f.severity,
-                            f.severity_rank,
-                            f.cvss_score,
-                            f.summary,
-                        )
-                        for f in upserts
-                    ],
-                )
+            await self._write_package_findings(conn, upserts)
             changes = [("ADDED", f) for f in added] + [("REMOVED", f) for f in removed]
             if changes:
                 await conn.execute(
-                    """INSERT INTO finding_changes (digest, kind, vulnerability_id, ecosystem,
-                           package_name, package_version, severity, import_id)
-                       SELECT d, k, v, e, n, ver, sev, $8 FROM unnest($1::text[], $2::text[],
-                           $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-                           AS u(d, k, v, e, n, ver, sev)""",
-                    [f.digest for _, f in changes],
-                    [kind for kind, _ in changes],
+                    """INSERT INTO finding_changes (package_id, vulnerability_id, kind, severity,
+                           import_id)
+                       SELECT p, v, k, s, $5 FROM unnest($1::text[], $2::text[], $3::text[],
+                           $4::text[]) AS u(p, v, k, s)""",
+                    [f.package_id for _, f in changes],
                     [f.vulnerability_id for _, f in changes],
-                    [f.ecosystem for _, f in changes],
-                    [f.package_name for _, f in changes],
-                    [f.package_version for _, f in changes],
+                    [kind for kind, _ in changes],
                     [f.severity for _, f in changes],
                     import_id,
                 )
-            await conn.execute(
-                "UPDATE inventories SET matched_at = now() WHERE digest = ANY($1)", digests
-            )
-            count_rows = await conn.fetch(
-                """SELECT digest, severity, count(*) AS n FROM findings WHERE digest = ANY($1)
-                   GROUP BY digest, severity""",
-                digests,
-            )
-        counts: dict[str, SeverityCounts] = {d: {} for d in digests}
-        for row in count_rows:
-            counts[row["digest"]][row["severity"]] = int(row["n"])
-        return {d: (per_digest[d][0], per_digest[d][1], counts[d]) for d in digests}
+            await conn.execute("UPDATE packages SET matched_at = now() WHERE id = ANY($1)", ids)
+        return added, removed
+
+    async def digests_with_packages(self, package_ids: Sequence[str]) -> dict[str, set[str]]:
+        """For each image containing one of the packages: which of them it contains."""
+        rows = await self.pool.fetch(
+            """SELECT i.digest, m.package_id FROM package_set_members m
+               JOIN inventories i ON i.package_set_id = m.set_id
+               WHERE m.package_id = ANY($1)""",
+            list(package_ids),
+        )
+        out: dict[str, set[str]] = {}
+        for row in rows:
+            out.setdefault(row["digest"], set()).add(row["package_id"])
+        return out
+
+    async def touch_inventories(self, digests: Sequence[str]) -> None:
+        await self.pool.execute(
+            "UPDATE inventories SET matched_at = now() WHERE digest = ANY($1)", list(digests)
+        )
+
+    async def image_findings(self, digest: str, min_rank: int = 0) -> list[ImageFinding]:
+        rows = await self.pool.fetch(
+            f"""SELECT i.digest, p.package, m.path, m.layer, m.position, {_PF_COLUMNS_F},
+                       greatest(f.first_seen, i.created_at) AS seen
+                FROM inventories i
+                JOIN package_set_members m ON m.set_id = i.package_set_id
+                JOIN package_findings f ON f.package_id = m.package_id
+                JOIN packages p ON p.id = m.package_id
+                WHERE i.digest = $1 AND f.severity_rank >= $2
+                ORDER BY f.severity_rank DESC, f.vulnerability_id, m.position""",
+            digest,
+            min_rank,
+        )
+        return [_image_finding(r) for r in rows]
 
     async def severity_counts(self, digest: str) -> SeverityCounts:
         rows = await self.pool.fetch(
-            "SELECT severity, count(*) AS n FROM findings WHERE digest = $1 GROUP BY severity",
+            """SELECT f.severity, count(*) AS n FROM inventories i
+               JOIN package_set_members m ON m.set_id = i.package_set_id
+               JOIN package_findings f ON f.package_id = m.package_id
+               WHERE i.digest = $1 GROUP BY f.severity""",
             digest,
         )
         return {r["severity"]: int(r["n"]) for r in rows}
@@ -419,63 +446,78 @@ class ScannerStore:
         vulnerability_id: str,
         package_name: str,
         digests: Sequence[str] | None,
-        after: tuple[int, str, str, str, str, str, str] | None,
+        after: tuple[int, str, str, str, int] | None,
         limit: int,
-    ) -> list[FindingRow]:
+    ) -> list[ImageFinding]:
         rows = await self.pool.fetch(
-            f"""SELECT {_FINDING_COLUMNS} FROM findings
-                WHERE severity_rank >= $1
-                  AND ($2 = '' OR vulnerability_id = $2 OR $2 = ANY(aliases))
-                  AND ($3 = '' OR package_name = $3)
-                  AND ($4::text[] IS NULL OR digest = ANY($4))
-                  AND ($5::smallint IS NULL OR (-severity_rank, digest, vulnerability_id,
-                       ecosystem, package_name, package_version, package_path)
-                       > (-$5::smallint, $6, $7, $8, $9, $10, $11))
-                ORDER BY -severity_rank, digest, vulnerability_id, ecosystem, package_name,
-                         package_version, package_path
-                LIMIT $12""",
+            f"""SELECT i.digest, p.package, m.path, m.layer, m.position, {_PF_COLUMNS_F},
+                       greatest(f.first_seen, i.created_at) AS seen
+                FROM package_findings f
+                JOIN package_set_members m ON m.package_id = f.package_id
+                JOIN inventories i ON i.package_set_id = m.set_id
+                JOIN packages p ON p.id = f.package_id
+                WHERE f.severity_rank >= $1
+                  AND ($2 = '' OR f.vulnerability_id = $2 OR $2 = ANY(f.aliases))
+                  AND ($3 = '' OR p.package->>'name' = $3)
+                  AND ($4::text[] IS NULL OR i.digest = ANY($4))
+                  AND ($5::int IS NULL OR (-f.severity_rank, i.digest, f.vulnerability_id,
+                       f.package_id, m.position) > (-$5::int, $6, $7, $8, $9::int))
+                ORDER BY -f.severity_rank, i.digest, f.vulnerability_id, f.package_id, m.position
+                LIMIT $10""",
             min_rank,
             vulnerability_id,
             package_name,
             list(digests) if digests is not None else None,
-            after[0] if after else None,
-            *(after[1:] if after else (None,) * 6),
+            *(after if after else (None, None, None, None, None)),
             limit,
         )
-        return [_finding(r) for r in rows]
+        return [_image_finding(r) for r in rows]
 
     async def affected_digests(
         self, vulnerability_id: str, after: str | None, limit: int
     ) -> list[str]:
         rows = await self.pool.fetch(
-            """SELECT DISTINCT digest FROM findings
-               WHERE (vulnerability_id = $1 OR $1 = ANY(aliases))
-                 AND ($2::text IS NULL OR digest > $2)
-               ORDER BY digest LIMIT $3""",
+            """SELECT DISTINCT i.digest FROM package_findings f
+               JOIN package_set_members m ON m.package_id = f.package_id
+               JOIN inventories i ON i.package_set_id = m.set_id
+               WHERE (f.vulnerability_id = $1 OR $1 = ANY(f.aliases))
+                 AND ($2::text IS NULL OR i.digest > $2)
+               ORDER BY i.digest LIMIT $3""",
             vulnerability_id,
             after,
             limit,
         )
         return [r["digest"] for r in rows]
 
-    async def findings_for(self, digest: str, vulnerability_id: str) -> list[FindingRow]:
+    async def findings_for(self, digest: str, vulnerability_id: str) -> list[ImageFinding]:
         rows = await self.pool.fetch(
-            f"""SELECT {_FINDING_COLUMNS} FROM findings
-                WHERE digest = $1 AND (vulnerability_id = $2 OR $2 = ANY(aliases))""",
+            f"""SELECT i.digest, p.package, m.path, m.layer, m.position, {_PF_COLUMNS_F},
+                       greatest(f.first_seen, i.created_at) AS seen
+                FROM inventories i
+                JOIN package_set_members m ON m.set_id = i.package_set_id
+                JOIN package_findings f ON f.package_id = m.package_id
+                JOIN packages p ON p.id = m.package_id
+                WHERE i.digest = $1 AND (f.vulnerability_id = $2 OR $2 = ANY(f.aliases))""",
             digest,
             vulnerability_id,
         )
-        return [_finding(r) for r in rows]
+        return [_image_finding(r) for r in rows]
 
     async def list_changes(
         self, digest: str, since: datetime | None, after_seq: int, limit: int
     ) -> list[asyncpg.Record]:
+        """Finding changes of the packages in one image (or of every package), oldest first."""
         return list(
             await self.pool.fetch(
-                """SELECT * FROM finding_changes
-                   WHERE ($1 = '' OR digest = $1) AND ($2::timestamptz IS NULL OR changed_at >= $2)
-                     AND seq > $3
-                   ORDER BY seq LIMIT $4""",
+                """SELECT c.*, p.package FROM finding_changes c
+                   JOIN packages p ON p.id = c.package_id
+                   WHERE ($1 = '' OR c.package_id IN (
+                           SELECT m.package_id FROM inventories i
+                           JOIN package_set_members m ON m.set_id = i.package_set_id
+                           WHERE i.digest = $1))
+                     AND ($2::timestamptz IS NULL OR c.changed_at >= $2)
+                     AND c.seq > $3
+                   ORDER BY c.seq LIMIT $4""",
                 digest,
                 since,
                 after_seq,

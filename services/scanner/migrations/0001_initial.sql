@@ -20,10 +20,40 @@ CREATE TABLE layer_claims (
     PRIMARY KEY (diff_id, analyzer_version)
 );
 
+-- Every distinct package seen in any image, matched once against the database. Its id is a
+-- hash of what identifies it (not where it was found), so replicas agree without a lookup.
+CREATE TABLE packages (
+    id text PRIMARY KEY,
+    key_ecosystem text NOT NULL,        -- the OSV lookup key (normalised ecosystem, name)
+    key_name text NOT NULL,
+    package jsonb NOT NULL,
+    matched_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX packages_by_key ON packages (key_ecosystem, key_name);
+
+-- A package set is the merged contents of an image (package + where it was found); images
+-- with identical contents (re-tags, rebuilds, multi-arch twins) share one.
+CREATE TABLE package_sets (
+    id text PRIMARY KEY,
+    package_count integer NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE package_set_members (
+    set_id text NOT NULL REFERENCES package_sets (id) ON DELETE CASCADE,
+    position integer NOT NULL,
+    package_id text NOT NULL REFERENCES packages (id),
+    path text NOT NULL DEFAULT '',
+    layer text NOT NULL DEFAULT '',
+    PRIMARY KEY (set_id, position)
+);
+CREATE INDEX package_set_members_by_package ON package_set_members (package_id);
+
 -- One inventory per manifest digest (an index digest covers its scanned platforms).
 CREATE TABLE inventories (
     digest text PRIMARY KEY,
     analyzer_version text NOT NULL,
+    package_set_id text NOT NULL REFERENCES package_sets (id),
     platform_digests text[] NOT NULL DEFAULT '{}',
     os_name text NOT NULL DEFAULT '',
     os_ecosystem text NOT NULL DEFAULT '',
@@ -32,18 +62,7 @@ CREATE TABLE inventories (
     created_at timestamptz NOT NULL DEFAULT now(),
     matched_at timestamptz NOT NULL DEFAULT now()
 );
-
--- The packages of each inventory; (key_ecosystem, key_name) is the OSV lookup key, so a
--- re-match reads only the packages an import changed.
-CREATE TABLE inventory_packages (
-    digest text NOT NULL REFERENCES inventories (digest) ON DELETE CASCADE,
-    position integer NOT NULL,
-    key_ecosystem text NOT NULL,
-    key_name text NOT NULL,
-    package jsonb NOT NULL,
-    PRIMARY KEY (digest, position)
-);
-CREATE INDEX inventory_packages_by_key ON inventory_packages (key_ecosystem, key_name);
+CREATE INDEX inventories_by_set ON inventories (package_set_id);
 
 CREATE TABLE vulnerabilities (
     id text PRIMARY KEY,
@@ -64,46 +83,34 @@ CREATE TABLE vulnerability_keys (
 );
 CREATE INDEX vulnerability_keys_by_key ON vulnerability_keys (ecosystem, name);
 
-CREATE TABLE findings (
-    digest text NOT NULL REFERENCES inventories (digest) ON DELETE CASCADE,
+-- Which vulnerabilities affect each distinct package; an image's findings are the findings
+-- of its package set's packages.
+CREATE TABLE package_findings (
+    package_id text NOT NULL REFERENCES packages (id),
     vulnerability_id text NOT NULL,
-    ecosystem text NOT NULL,
-    package_name text NOT NULL,
-    package_version text NOT NULL,
-    key_ecosystem text NOT NULL,
-    key_name text NOT NULL,
-    package_type text NOT NULL DEFAULT '',
-    package_path text NOT NULL DEFAULT '',
-    layer text NOT NULL DEFAULT '',
-    source_name text NOT NULL DEFAULT '',
     aliases text[] NOT NULL DEFAULT '{}',
     fixed_versions text[] NOT NULL DEFAULT '{}',
     severity text NOT NULL,
-    severity_rank smallint NOT NULL,    -- 1 UNKNOWN .. 5 CRITICAL, for "at least" filters
+    severity_rank smallint NOT NULL,    -- 0 UNKNOWN, 1 NONE, 2 LOW .. 5 CRITICAL
     cvss_score double precision NOT NULL DEFAULT 0,
     summary text NOT NULL DEFAULT '',
     first_seen timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (digest, vulnerability_id, ecosystem, package_name, package_version,
-                 package_path)
+    PRIMARY KEY (package_id, vulnerability_id)
 );
-CREATE INDEX findings_by_key ON findings (key_ecosystem, key_name);
-CREATE INDEX findings_by_vulnerability ON findings (vulnerability_id);
-CREATE INDEX findings_by_aliases ON findings USING gin (aliases);
-CREATE INDEX findings_by_severity ON findings (severity_rank DESC, digest);
+CREATE INDEX package_findings_by_vulnerability ON package_findings (vulnerability_id);
+CREATE INDEX package_findings_by_aliases ON package_findings USING gin (aliases);
 
+-- Findings that appeared or disappeared on a package, with when and why (import).
 CREATE TABLE finding_changes (
     seq bigserial PRIMARY KEY,
-    digest text NOT NULL,
-    kind text NOT NULL,                 -- ADDED or REMOVED
+    package_id text NOT NULL,
     vulnerability_id text NOT NULL,
-    ecosystem text NOT NULL,
-    package_name text NOT NULL,
-    package_version text NOT NULL,
+    kind text NOT NULL,                 -- ADDED or REMOVED
     severity text NOT NULL,
     import_id text NOT NULL DEFAULT '',
     changed_at timestamptz NOT NULL DEFAULT now()
 );
-CREATE INDEX finding_changes_by_digest ON finding_changes (digest, seq);
+CREATE INDEX finding_changes_by_package ON finding_changes (package_id, seq);
 
 CREATE TABLE scans (
     id text PRIMARY KEY,                -- the scan request id
