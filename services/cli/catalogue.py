@@ -35,6 +35,7 @@ SERVICES: dict[str, ServiceEntry] = {
         ServiceEntry(
             "catalog", 50051, "grpc", "services.catalog.main:run", "services.catalog.config"
         ),
+        ServiceEntry("rules", 50052, "grpc", "services.rules.main:run", "services.rules.config"),
         ServiceEntry(
             "gateway",
             8080,
