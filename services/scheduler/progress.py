@@ -92,9 +92,14 @@ class JobProgress:
         scanned: int = 0,
         skipped: Iterable[ReasonCount] = (),
         failed: Iterable[ReasonCount] = (),
+        completions: Iterable[datetime] = (),
     ) -> JobProgress:
-        """Progress rebuilt from stored counters (request ids are deduplicated by the store)."""
-        return cls(
+        """Progress rebuilt from stored counters (request ids are deduplicated by the store).
+
+        `completions` are the stored completion times of the throughput window (first
+        result per request), so the rate and ETA survive a restore.
+        """
+        progress = cls(
             active_since=active_since,
             discovered=discovered,
             selected=selected,
@@ -103,6 +108,8 @@ class JobProgress:
             skipped={item.reason: Tally(item.count, item.example) for item in skipped},
             failed={item.reason: Tally(item.count, item.example) for item in failed},
         )
+        progress._completions = sorted(completions)
+        return progress
 
     def resume(self, at: datetime) -> None:
         """Mark the job active again (a window opened) for the throughput denominator."""
