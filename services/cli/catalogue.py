@@ -37,6 +37,9 @@ SERVICES: dict[str, ServiceEntry] = {
         ),
         ServiceEntry("rules", 50052, "grpc", "services.rules.main:run", "services.rules.config"),
         ServiceEntry(
+            "scheduler", 50053, "grpc", "services.scheduler.main:run", "services.scheduler.config"
+        ),
+        ServiceEntry(
             "gateway",
             8080,
             "http",
