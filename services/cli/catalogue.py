@@ -40,6 +40,9 @@ SERVICES: dict[str, ServiceEntry] = {
             "scheduler", 50053, "grpc", "services.scheduler.main:run", "services.scheduler.config"
         ),
         ServiceEntry(
+            "scanner", 50054, "grpc", "services.scanner.main:run", "services.scanner.config"
+        ),
+        ServiceEntry(
             "gateway",
             8080,
             "http",

@@ -46,8 +46,14 @@ class FaultProxy:
                 fault.hits += 1
                 headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
                 return web.json_response(
-                    {"errors": [{"code": "TOOMANYREQUESTS" if fault.status == 429 else "UNAVAILABLE",
-                                 "message": "injected by the test proxy"}]},
+                    {
+                        "errors": [
+                            {
+                                "code": "TOOMANYREQUESTS" if fault.status == 429 else "UNAVAILABLE",
+                                "message": "injected by the test proxy",
+                            }
+                        ]
+                    },
                     status=fault.status,
                     headers=headers,
                 )
