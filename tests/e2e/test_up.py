@@ -24,7 +24,9 @@ def free_offset() -> int:
     for _ in range(50):
         offset = random.randint(2000, 9000)
         ports = [e.port + offset for e in SERVICES.values()]
-        ports += [9100 + e.port - 50050 + offset for e in SERVICES.values()]
+        ports += [
+            9100 + e.port - 50050 + offset for e in SERVICES.values() if e.protocol == "grpc"
+        ]
         if not any(port_open(p) for p in ports):
             return offset
     raise RuntimeError("no free port offset")
