@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
@@ -163,8 +164,9 @@ class Dispatcher:
             await msg.ack()
             return
         deliveries = msg.metadata.num_delivered if msg.metadata else 1
+        timings: dict[str, float] = {}
         try:
-            decision = await self.decide(event)
+            decision = await self.decide(event, timings)
         except Transient as exc:
             if deliveries < self.settings.max_deliver:
                 delay = backoff_seconds(deliveries)
@@ -190,10 +192,17 @@ class Dispatcher:
             outcome=str(decision.outcome),
             reason=decision.reason,
             scan_request_id=decision.scan_request_id,
+            **timings,
         )
 
-    async def decide(self, event: events_pb2.RegistryEvent) -> DecisionRow:
-        """The decision about one new event, with its side effects done (raises Transient)."""
+    async def decide(
+        self, event: events_pb2.RegistryEvent, timings: dict[str, float] | None = None
+    ) -> DecisionRow:
+        """The decision about one new event, with its side effects done (raises Transient).
+
+        `timings` receives the seconds spent resolving, evaluating and publishing."""
+        timings = {} if timings is None else timings
+        clock = time.perf_counter()
         if event.action == events_pb2.REGISTRY_EVENT_ACTION_DELETED:
             return await self._removed(event)
         if event.action != events_pb2.REGISTRY_EVENT_ACTION_PUSHED:
@@ -212,6 +221,7 @@ class Dispatcher:
                 self._base(event, EventOutcome.FAILED, f"resolve_failed:{exc.reason}"),
                 explanation=exc.message,
             )
+        timings["resolve_s"] = round(time.perf_counter() - clock, 4)
         base = replace(self._base(event, EventOutcome.SKIPPED, ""), digest=image.digest)
         if image.HasField("create_time"):
             base = replace(base, image_created_at=image.create_time.ToDatetime(tzinfo=UTC))
@@ -226,6 +236,7 @@ class Dispatcher:
                 reason=f"rules_failed:{exc.reason}",
                 explanation=exc.message,
             )
+        timings["rules_s"] = round(time.perf_counter() - clock - timings["resolve_s"], 4)
         verdict = combine(verdicts)
         base = replace(
             base,
@@ -271,6 +282,7 @@ class Dispatcher:
         except Exception as exc:
             raise Transient(f"NATS: {exc or type(exc).__name__}") from exc
         await self._mark_queued(event.registry_id, image.repository, image.tag, image.digest)
+        timings["total_s"] = round(time.perf_counter() - clock, 4)
         return replace(base, outcome=EventOutcome.QUEUED, scan_request_id=request_id)
 
     async def _mark_queued(self, registry_id: str, repository: str, tag: str, digest: str) -> None:

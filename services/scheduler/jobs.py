@@ -42,6 +42,7 @@ log = get_logger("regsieve.scheduler.jobs")
 T = TypeVar("T")
 
 SYNC_POLL_S = 0.2
+SYNC_ATTEMPTS = 3
 RETRY_DELAYS_S = (0.5, 1, 2, 4, 8, 15, 30, 30, 30, 30)
 RESOLVE_CONCURRENCY = 16
 # A rescan without an earlier run compares change times against the epoch: all changed.
@@ -198,12 +199,23 @@ class JobRunner:
             log.info("job.selects_nothing", job_id=job.id, rule_set_id=job.rule_set_id)
             return await self._update(job, phase=Phase.DISPATCH)
         sync_id = job.sync_id
+        failures = 0
         while True:
             if sync_id:
                 sync = await self._retry(self.peers.get_sync, sync_id)
-                if sync.state in _ENDED_SYNC_STATES:
+                if sync.state not in _ENDED_SYNC_STATES:
+                    await self._sleep(SYNC_POLL_S)
+                    continue
+                if sync.state == catalog_pb2.SYNC_STATE_SUCCEEDED:
                     break
-                await self._sleep(SYNC_POLL_S)
+                # e.g. the Catalog replica running it died: a new sync, a few times
+                failures += 1
+                state = catalog_pb2.SyncState.Name(sync.state).removeprefix("SYNC_STATE_")
+                if failures >= SYNC_ATTEMPTS:
+                    raise JobFailure(f"Catalog sync {sync_id} ended {state}: {sync.error}")
+                log.warning("job.sync_retry", job_id=job.id, sync_id=sync_id, state=state)
+                sync_id = ""
+                await self._sleep(RETRY_DELAYS_S[failures])
                 continue
             sync = await self._retry(
                 self.peers.sync_registry,
@@ -221,9 +233,6 @@ class JobRunner:
             while sync.state not in _ENDED_SYNC_STATES:
                 await self._sleep(SYNC_POLL_S)
                 sync = await self._retry(self.peers.get_sync, other)
-        if sync.state != catalog_pb2.SYNC_STATE_SUCCEEDED:
-            state = catalog_pb2.SyncState.Name(sync.state).removeprefix("SYNC_STATE_")
-            raise JobFailure(f"Catalog sync {sync_id} ended {state}: {sync.error}")
         log.info(
             "job.sync_done",
             job_id=job.id,

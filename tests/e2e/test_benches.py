@@ -14,6 +14,7 @@ EXPECTED_KEYS = {
     "sync.py": {"tags", "sync_s", "bare_s", "ratio", "resync_s", "bare_head_s", "resync_ratio"},
     "gateway.py": {"webhooks_per_s", "p50_ms", "p99_ms", "lost"},
     "rules.py": {"images", "patterns", "eval_s"},
+    "sweep.py": {"tags", "sweep_s", "bare_s", "ratio", "push_p50_s", "push_p95_s"},
     "scan.py": {
         "shared_images_per_s",
         "unique_mb_per_s",
