@@ -102,7 +102,7 @@ class Dispatcher:
             DURABLE,
             subjects=SUBJECTS,
             ack_wait_s=self.settings.ack_wait_s,
-            max_ack_pending=self.settings.concurrency * 2,
+            max_ack_pending=self.settings.concurrency,
             max_deliver=self.settings.max_deliver + 1,  # the last delivery records the failure
         )
         self._task = asyncio.create_task(self._loop())
