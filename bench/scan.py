@@ -366,6 +366,7 @@ async def run(args: argparse.Namespace, directory: Path) -> dict[str, float | in
             }
             with service_process("catalog", env, directory) as (catalog_target, _):
                 scanner_env = {
+                    "REGSIEVE_LOG_LEVEL": "info",
                     **env,
                     "REGSIEVE_CATALOG_TARGET": catalog_target,
                     "REGSIEVE_SCANNER_CONCURRENCY": str(args.concurrency),
@@ -439,6 +440,10 @@ async def measure(
         )
     finally:
         await client.close()
+    if args.log:
+        for line in (directory / "scanner.log").read_text().splitlines():
+            if "vulndb.imported" in line:
+                info(line)
     return {
         "shared_images": len(shared),
         "shared_images_per_s": round(len(shared) / shared_s, 1),
@@ -459,6 +464,7 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=400)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--quick", action="store_true", help="small sizes, for the test suite")
+    parser.add_argument("--log", action="store_true", help="print the scanner's log at the end")
     args = parser.parse_args()
     if args.quick:
         args.images, args.unique, args.inventories, args.records = 40, 2, 300, 40

@@ -142,9 +142,11 @@ async def publish(
     timeout: float = 5.0,
 ) -> Any:
     """Publishes with a deterministic Nats-Msg-Id and waits for the stream's acknowledgement."""
-    return await js.publish(
-        subject,
-        message.SerializeToString(),
-        timeout=timeout,
-        headers={"Nats-Msg-Id": msg_id},
-    )
+    return await publish_bytes(js, subject, message.SerializeToString(), msg_id, timeout=timeout)
+
+
+async def publish_bytes(
+    js: JetStreamContext, subject: str, payload: bytes, msg_id: str, *, timeout: float = 5.0
+) -> Any:
+    """`publish` for an already serialized message."""
+    return await js.publish(subject, payload, timeout=timeout, headers={"Nats-Msg-Id": msg_id})

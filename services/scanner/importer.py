@@ -35,12 +35,10 @@ log = get_logger("regsieve.scanner.import")
 
 MAX_DOWNLOAD_BYTES = 4 * 1024 * 1024 * 1024
 UPSERT_BATCH = 2000
-PUBLISH_BATCH = 200
-
-# called with (digest, added, removed, import id) for every image whose findings changed;
-# each finding comes with the package it affects
+# called with (digests, added, removed, import id) for each group of images whose findings
+# changed the same way; each finding comes with the package it affects
 ChangedFindings = list[tuple[Package, PackageFinding]]
-ChangeCallback = Callable[[str, ChangedFindings, ChangedFindings, str], Awaitable[None]]
+ChangeCallback = Callable[[list[str], ChangedFindings, ChangedFindings, str], Awaitable[None]]
 
 
 @dataclass
@@ -59,6 +57,12 @@ class ImportSummary:
     registry_requests: int = 0
     invalid_examples: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per step, for the log
+
+    def timed(self, phase: str, started: float) -> float:
+        now = time.perf_counter()
+        self.phases[phase] = round(self.phases.get(phase, 0.0) + now - started, 3)
+        return now
 
     def counters(self) -> dict[str, int]:
         return {
@@ -145,12 +149,14 @@ class Importer:
             started = time.perf_counter()
             source, loaded = await read_source(directory, zip_path, url)
             summary = ImportSummary(id=str(uuid.uuid4()), source=source)
+            mark = summary.timed("read", started)
             await self.store.start_import(summary.id, source)
             summary.records_read = len(loaded.records)
             summary.records_invalid = len(loaded.errors)
             summary.invalid_examples = [f"{e.source}: {e.message}" for e in loaded.errors[:20]]
             stored = await self.store.stored_records()
             plan = plan_import(stored, loaded.records)
+            mark = summary.timed("plan", mark)
             summary.records_unchanged = len(plan.skipped)
             for record in plan.upserts:
                 if record.id in stored:
@@ -175,7 +181,9 @@ class Importer:
                     ],
                     [(r.id, eco, name) for r in batch for eco, name in record_keys(r)],
                 )
+            mark = summary.timed("store", mark)
             await self.database.apply(plan.upserts, await self.store.latest_import_time())
+            mark = summary.timed("index", mark)
             summary.keys_changed = len(plan.changed_keys)
             if plan.changed_keys:
                 await self.rematch(plan.changed_keys, summary)
@@ -187,41 +195,37 @@ class Importer:
                 source=source,
                 **summary.counters(),
                 seconds=summary.seconds,
+                phases=summary.phases,
             )
             return summary
 
     async def rematch(self, keys: frozenset[Key], summary: ImportSummary) -> None:
         """Re-matches, from stored packages only, the distinct packages whose keys changed;
         every image containing one of them gets its changes recorded and published."""
+        mark = time.perf_counter()
         packages = await self.store.packages_with_keys(keys)
         if not packages:
             return
         index = self.database.index
         current = {pid: package_findings(pid, index.match_package(p)) for pid, p in packages}
+        mark = summary.timed("rematch_packages", mark)
         added, removed = await self.store.replace_package_findings(current, summary.id)
-        images = await self.store.digests_with_packages([pid for pid, _ in packages])
-        summary.images_rematched = len(images)
-        await self.store.touch_inventories(sorted(images))
+        mark = summary.timed("rematch_findings", mark)
+        ids = [pid for pid, _ in packages]
+        summary.images_rematched = await self.store.count_images_with(ids)
+        await self.store.touch_sets(ids)
         changed = {f.package_id for f in (*added, *removed)}
-        if not changed:
-            return
+        groups = await self.store.images_by_packages(sorted(changed)) if changed else []
+        mark = summary.timed("rematch_images", mark)
         by_id = dict(packages)
         added_by = _group(added)
         removed_by = _group(removed)
-        affected = [(d, ids & changed) for d, ids in images.items() if ids & changed]
-        summary.images_changed = len(affected)
-        for start in range(0, len(affected), PUBLISH_BATCH):
-            await asyncio.gather(
-                *(
-                    self.on_change(
-                        digest,
-                        [(by_id[i], f) for i in sorted(ids) for f in added_by.get(i, ())],
-                        [(by_id[i], f) for i in sorted(ids) for f in removed_by.get(i, ())],
-                        summary.id,
-                    )
-                    for digest, ids in affected[start : start + PUBLISH_BATCH]
-                )
-            )
+        for group_ids, digests in groups:
+            summary.images_changed += len(digests)
+            group_added = [(by_id[i], f) for i in group_ids for f in added_by.get(i, ())]
+            group_removed = [(by_id[i], f) for i in group_ids for f in removed_by.get(i, ())]
+            await self.on_change(digests, group_added, group_removed, summary.id)
+        summary.timed("rematch_events", mark)
 
 
 def _group(findings: list[PackageFinding]) -> dict[str, list[PackageFinding]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -15,6 +16,8 @@ from services.scanner.layercache import LayerCache
 from services.scanner.merge import ImageInventory, merge_layers, package_key
 from services.scanner.platforms import PlatformTuple, select
 
+MERGED_ENTRIES = 1024
+
 
 @dataclass(frozen=True)
 class PulledInventory:
@@ -23,12 +26,28 @@ class PulledInventory:
     os: OperatingSystem | None
     packages: tuple[Package, ...]
     skipped: tuple[dict[str, str], ...]
+    # what determined the packages: the diff_ids of the layers that matter, per platform;
+    # two images with the same key have the same contents
+    contents_key: tuple[tuple[str, ...], ...] = ()
+
+
+def _inert(analysis: LayerAnalysis) -> bool:
+    """A layer no analyzer found anything in (no records, whiteouts or shadowed paths)
+    cannot change the merged inventory, so merges can skip it (and share a cache entry)."""
+    return not (
+        analysis.records
+        or analysis.whiteouts
+        or analysis.opaque_dirs
+        or analysis.examined_paths
+        or analysis.skipped
+    )
 
 
 class ImagePuller:
     def __init__(self, layers: LayerCache, limits: LayerLimits) -> None:
         self.layers = layers
         self.limits = limits
+        self._merged: OrderedDict[tuple[str, ...], ImageInventory] = OrderedDict()
 
     async def pull(
         self,
@@ -61,12 +80,17 @@ class ImagePuller:
                 manifests.append((child.digest, child.parsed))
         else:
             manifests.append((fetched.digest, fetched.parsed))
-        inventories = [await self._platform(client, repository, m) for _, m in manifests]
-        return _combine(fetched.digest, [d for d, _ in manifests], inventories)
+        merged = [await self._platform(client, repository, m) for _, m in manifests]
+        return _combine(
+            fetched.digest,
+            [d for d, _ in manifests],
+            [inventory for _, inventory in merged],
+            tuple(key for key, _ in merged),
+        )
 
     async def _platform(
         self, client: RegistryClient, repository: str, manifest: ImageManifest
-    ) -> ImageInventory:
+    ) -> tuple[tuple[str, ...], ImageInventory]:
         config = parse_config(await client.get_blob(repository, manifest.config.digest))
         if len(config.diff_ids) != len(manifest.layers):
             raise ManifestInvalid(
@@ -88,11 +112,24 @@ class ImagePuller:
                     )
 
             analyses.append(await self.layers.get_or_analyse(diff_id, analyse))
-        return merge_layers(analyses)
+        relevant = [a for a in analyses if not _inert(a)]
+        key = tuple(a.diff_id for a in relevant)
+        inventory = self._merged.get(key)
+        if inventory is None:
+            inventory = merge_layers(relevant)
+            self._merged[key] = inventory
+            if len(self._merged) > MERGED_ENTRIES:
+                self._merged.popitem(last=False)
+        else:
+            self._merged.move_to_end(key)
+        return key, inventory
 
 
 def _combine(
-    digest: str, platform_digests: list[str], inventories: list[ImageInventory]
+    digest: str,
+    platform_digests: list[str],
+    inventories: list[ImageInventory],
+    contents_key: tuple[tuple[str, ...], ...],
 ) -> PulledInventory:
     """One inventory for the image: every scanned platform's packages, once each."""
     os = next((i.os for i in inventories if i.os is not None), None)
@@ -105,4 +142,6 @@ def _combine(
         for inventory in inventories
         for s in inventory.skipped
     )
-    return PulledInventory(digest, tuple(platform_digests), os, tuple(packages.values()), skipped)
+    return PulledInventory(
+        digest, tuple(platform_digests), os, tuple(packages.values()), skipped, contents_key
+    )

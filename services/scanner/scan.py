@@ -44,22 +44,27 @@ class ImageScanner:
         self.access = access
         self.puller = puller
         self.default_platforms = tuple(default_platforms)
-        self._known_sets: dict[str, None] = {}  # package sets known to be stored (bounded)
+        # package sets known to be stored, by the contents key that produced them (bounded)
+        self._known_sets: dict[tuple[tuple[str, ...], ...], str] = {}
 
     def _match(self, packages: list[tuple[str, Package]]) -> dict[str, list[PackageFinding]]:
         index = self.database.index
         return {pid: package_findings(pid, index.match_package(p)) for pid, p in packages}
 
-    async def _store_set(self, packages: list[Package]) -> str:
+    async def _store_set(
+        self, packages: list[Package], contents_key: tuple[tuple[str, ...], ...]
+    ) -> str:
+        known = self._known_sets.get(contents_key) if contents_key else None
+        if known is not None:
+            return known
         members = [(package_id(p), p) for p in packages]
         set_id = package_set_id((pid, p.path, p.layer) for pid, p in members)
-        if set_id in self._known_sets:
-            return set_id
         if not await self.store.existing_sets([set_id]):
             await self.store.add_package_set(set_id, members, self._match)
-        self._known_sets[set_id] = None
-        if len(self._known_sets) > KNOWN_SETS:
-            self._known_sets.pop(next(iter(self._known_sets)))
+        if contents_key:
+            self._known_sets[contents_key] = set_id
+            if len(self._known_sets) > KNOWN_SETS:
+                self._known_sets.pop(next(iter(self._known_sets)))
         return set_id
 
     async def scan(
@@ -81,7 +86,7 @@ class ImageScanner:
             pulled = await self.puller.pull(
                 client, repository, digest, platforms or self.default_platforms
             )
-            set_id = await self._store_set(list(pulled.packages))
+            set_id = await self._store_set(list(pulled.packages), pulled.contents_key)
             package_count = len(pulled.packages)
             await self.store.save_inventory(
                 digest,

@@ -32,6 +32,7 @@ from services.scanner.vulndb.keys import record_keys
 from services.scanner.worker import ScanWorker, WorkerSettings
 
 SCHEMA = "scanner"
+PUBLISH_CONCURRENCY = 256
 log = get_logger("regsieve.scanner")
 
 
@@ -147,8 +148,12 @@ class ScannerService:
                 log.exception("vulndb.reload_failed")
 
     async def _findings_changed(
-        self, digest: str, added: ChangedFindings, removed: ChangedFindings, import_id: str
+        self, digests: list[str], added: ChangedFindings, removed: ChangedFindings, import_id: str
     ) -> None:
+        """One regsieve.findings.changed event per image; images that changed alike share the
+        serialized change lists (protobuf messages concatenate), so each event costs a few
+        bytes of its own."""
+
         def change(package: Package, finding: PackageFinding) -> events_pb2.FindingChange:
             return events_pb2.FindingChange(
                 vulnerability_id=finding.vulnerability_id,
@@ -158,12 +163,20 @@ class ScannerService:
                 severity=finding.severity,
             )
 
-        event = events_pb2.FindingsChanged(
-            id=f"{digest}:{import_id}",
-            digest=digest,
+        common = events_pb2.FindingsChanged(
             import_id=import_id,
             added=[change(p, f) for p, f in added],
             removed=[change(p, f) for p, f in removed],
         )
-        event.change_time.GetCurrentTime()
-        await messaging.publish(self.js, messaging.FINDINGS_CHANGED, event, event.id)
+        common.change_time.GetCurrentTime()
+        shared = common.SerializeToString()
+
+        async def one(digest: str) -> None:
+            event_id = f"{digest}:{import_id}"
+            own = events_pb2.FindingsChanged(id=event_id, digest=digest).SerializeToString()
+            await messaging.publish_bytes(
+                self.js, messaging.FINDINGS_CHANGED, shared + own, event_id
+            )
+
+        for start in range(0, len(digests), PUBLISH_CONCURRENCY):
+            await asyncio.gather(*(one(d) for d in digests[start : start + PUBLISH_CONCURRENCY]))

@@ -396,22 +396,39 @@ class ScannerStore:
             await conn.execute("UPDATE packages SET matched_at = now() WHERE id = ANY($1)", ids)
         return added, removed
 
-    async def digests_with_packages(self, package_ids: Sequence[str]) -> dict[str, set[str]]:
-        """For each image containing one of the packages: which of them it contains."""
+    async def count_images_with(self, package_ids: Sequence[str]) -> int:
+        """Images whose package set holds any of the packages."""
+        return int(
+            await self.pool.fetchval(
+                """SELECT count(*) FROM inventories WHERE package_set_id IN (
+                       SELECT DISTINCT set_id FROM package_set_members
+                       WHERE package_id = ANY($1))""",
+                list(package_ids),
+            )
+        )
+
+    async def images_by_packages(
+        self, package_ids: Sequence[str]
+    ) -> list[tuple[tuple[str, ...], list[str]]]:
+        """Images holding any of the packages, grouped by which of them they hold:
+        [(package ids, digests)]. Images built on one base share a group, so a change is
+        described once per group, not once per image."""
         rows = await self.pool.fetch(
-            """SELECT i.digest, m.package_id FROM package_set_members m
-               JOIN inventories i ON i.package_set_id = m.set_id
-               WHERE m.package_id = ANY($1)""",
+            """WITH per_set AS (
+                   SELECT set_id, array_agg(package_id ORDER BY package_id) AS ids
+                   FROM package_set_members WHERE package_id = ANY($1) GROUP BY set_id)
+               SELECT s.ids, array_agg(i.digest ORDER BY i.digest) AS digests
+               FROM per_set s JOIN inventories i ON i.package_set_id = s.set_id
+               GROUP BY s.ids""",
             list(package_ids),
         )
-        out: dict[str, set[str]] = {}
-        for row in rows:
-            out.setdefault(row["digest"], set()).add(row["package_id"])
-        return out
+        return [(tuple(r["ids"]), list(r["digests"])) for r in rows]
 
-    async def touch_inventories(self, digests: Sequence[str]) -> None:
+    async def touch_sets(self, package_ids: Sequence[str]) -> None:
         await self.pool.execute(
-            "UPDATE inventories SET matched_at = now() WHERE digest = ANY($1)", list(digests)
+            """UPDATE inventories SET matched_at = now() WHERE package_set_id IN (
+                   SELECT DISTINCT set_id FROM package_set_members WHERE package_id = ANY($1))""",
+            list(package_ids),
         )
 
     async def image_findings(self, digest: str, min_rank: int = 0) -> list[ImageFinding]:

@@ -11,7 +11,7 @@ from tests.support.registry import RunningRegistry
 
 def alpine(version: str, arch_file: str) -> dict[str, bytes]:
     return {
-        "etc/os-release": f'ID=alpine\nVERSION_ID={version}\n'.encode(),
+        "etc/os-release": f"ID=alpine\nVERSION_ID={version}\n".encode(),
         "lib/apk/db/installed": f"P:{arch_file}\nV:1.0-r0\no:{arch_file}\n\n".encode(),
     }
 
@@ -20,13 +20,27 @@ async def test_index_scans_the_default_platform_only(
     registry: RunningRegistry, scanner: ScannerHandle
 ) -> None:
     async with RegistryClient(registry.url) as client:
-        index, children = await push_index(client, "multi/app", ["1"], [
-            ImageSpec([layer(alpine("3.19.1", "amd64-only"))]),
-            ImageSpec([layer(alpine("3.19.1", "arm64-only"))], architecture="arm64", variant="v8"),
-        ])
-        arm_only, _ = await push_index(client, "multi/arm", ["1"], [
-            ImageSpec([layer(alpine("3.19.1", "arm64-only"))], architecture="arm64", variant="v8"),
-        ])
+        index, children = await push_index(
+            client,
+            "multi/app",
+            ["1"],
+            [
+                ImageSpec([layer(alpine("3.19.1", "amd64-only"))]),
+                ImageSpec(
+                    [layer(alpine("3.19.1", "arm64-only"))], architecture="arm64", variant="v8"
+                ),
+            ],
+        )
+        arm_only, _ = await push_index(
+            client,
+            "multi/arm",
+            ["1"],
+            [
+                ImageSpec(
+                    [layer(alpine("3.19.1", "arm64-only"))], architecture="arm64", variant="v8"
+                ),
+            ],
+        )
     created = await scanner.catalog.create_registry("multi", registry.url)
     first = await scanner.stub.ScanImage(
         pb.ScanImageRequest(registry_id=created.id, repository="multi/app", tag="1")
@@ -36,9 +50,11 @@ async def test_index_scans_the_default_platform_only(
     )
     await scanner.results(2)
     assert first.scan.digest == index
-    report = (await scanner.stub.GetImageReport(
-        pb.GetImageReportRequest(image=pb.ImageSelector(digest=index))
-    )).report
+    report = (
+        await scanner.stub.GetImageReport(
+            pb.GetImageReportRequest(image=pb.ImageSelector(digest=index))
+        )
+    ).report
     assert list(report.platform_digests) == [children[0]]
     assert [p.name for p in report.packages] == ["amd64-only"]
     failed = (await scanner.stub.GetScan(pb.GetScanRequest(id=second.scan.id))).scan

@@ -7,6 +7,7 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
+from regsieve.v1 import events_pb2
 from regsieve.v1 import scanner_pb2 as pb
 from services.common.registry.client import RegistryClient
 from tests.integration.scanner.conftest import VULNDB, ScannerHandle
@@ -141,6 +142,19 @@ async def test_scan_then_rematch_without_registry_traffic(
         pb.ListAffectedImagesRequest(vulnerability_id="CVE-2099-0001")
     )
     assert [i.digest for i in affected.images] == [digest]
+    js = scanner.nats.jetstream()
+    sub = await js.subscribe("regsieve.findings.changed", ordered_consumer=True)
+    event = events_pb2.FindingsChanged.FromString((await sub.next_msg(timeout=10)).data)
+    await sub.unsubscribe()
+    assert event.digest == digest and event.import_id == second.id
+    assert event.id == f"{digest}:{second.id}"
+    # every binary package built from the openssl source package is affected
+    source = openssl.source_name or "openssl"
+    expected = {
+        p.name for p in report.packages if p.type == "deb" and (p.source_name or p.name) == source
+    }
+    assert {c.vulnerability_id for c in event.added} == {"DSA-TEST-1"}
+    assert {c.package_name for c in event.added} == expected
     changes = await scanner.stub.ListFindingChanges(pb.ListFindingChangesRequest(digest=digest))
     assert any(
         c.finding.vulnerability_id == "DSA-TEST-1" and c.import_id == second.id
