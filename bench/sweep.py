@@ -143,6 +143,7 @@ class Tap:
         self.last_request_at: dict[int, float] = {}
         self.pushed: dict[str, float] = {}  # digest -> when its push-lane request was seen
         self.results: dict[str, float] = {}  # digest -> when its first result arrived
+        self.results_by_lane: dict[int, int] = {}
 
     async def start(self, url: str) -> NatsClient:
         client = await nats.connect(url)
@@ -157,6 +158,7 @@ class Tap:
         async def on_result(msg: Msg) -> None:
             scan = events_pb2.ScanResult.FromString(msg.data)
             self.results.setdefault(scan.digest, time.perf_counter())
+            self.results_by_lane[scan.lane] = self.results_by_lane.get(scan.lane, 0) + 1
 
         await client.subscribe("regsieve.scan.requested.>", cb=on_request)
         await client.subscribe("regsieve.scan.*", cb=on_result)
@@ -364,15 +366,13 @@ async def run(tags: int, concurrency: int, directory: Path) -> dict[str, float |
                     directory,
                 ):
                     dispatch, latencies = await push_latencies(registry, registry_id, client, tap)
-                    left = (
-                        await scheduler.GetJob(pb.GetJobRequest(id=backlog_job.id))
-                    ).job.progress
-                    still = left.queued - left.scanned - left.failed_total
+                    sweep_lane = events_pb2.SCAN_LANE_SWEEP
+                    still = tap.requests[sweep_lane] - tap.results_by_lane.get(sweep_lane, 0)
                     info(
-                        f"{PUSHES} pushes scanned while the backlog had {still} of {backlog} "
-                        f"scans still to go: event to result p50 "
-                        f"{statistics.median(latencies):.2f}s (max {max(latencies):.2f}s), "
-                        f"event to scan request p50 {statistics.median(dispatch):.3f}s"
+                        f"{PUSHES} pushes scanned while {still} sweep-lane scans were still "
+                        f"waiting: event to result p50 {statistics.median(latencies):.2f}s "
+                        f"(max {max(latencies):.2f}s), event to scan request p50 "
+                        f"{statistics.median(dispatch):.3f}s"
                     )
                     if still <= 0:
                         info("warning: the backlog drained before the last push was scanned")
