@@ -228,7 +228,8 @@ def job_to_proto(row: JobRow, counts: JobCounts, now: datetime) -> pb.Job:
         failed_total=snapshot.failed_total,
         images_per_second=round(snapshot.images_per_second, 3),
     )
-    if snapshot.eta is not None and row.state in (JobState.PENDING, JobState.RUNNING):
+    # Unknown before the first evaluation (nothing selected yet) and while paused.
+    if snapshot.eta is not None and row.state is JobState.RUNNING and row.phase != Phase.SYNC:
         duration = duration_pb2.Duration()
         duration.FromTimedelta(snapshot.eta)
         progress.eta.CopyFrom(duration)

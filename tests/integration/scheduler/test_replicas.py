@@ -97,9 +97,7 @@ async def test_two_replicas_fire_a_schedule_once(registry: RunningRegistry, stac
         assert len({r.id for r in stack.tap.requests}) == 6
         fired = (await second.GetSchedule(pb.GetScheduleRequest(id=created.id))).schedule
         assert fired.last_job_id == jobs[0].id
-        assert fired.last_fire_time.ToDatetime(tzinfo=UTC) == datetime(
-            2026, 3, 4, 0, 0, tzinfo=UTC
-        )
+        assert fired.last_fire_time.ToDatetime(tzinfo=UTC) == datetime(2026, 3, 4, 0, 0, tzinfo=UTC)
 
     # every replica down for three nights: the latest missed run fires once on start
     clock.set(datetime(2026, 3, 7, 9, 30, tzinfo=UTC))
@@ -110,9 +108,7 @@ async def test_two_replicas_fire_a_schedule_once(registry: RunningRegistry, stac
         assert len(jobs) == 3
         assert jobs[0].fire_time.ToDatetime(tzinfo=UTC) == datetime(2026, 3, 7, 0, 0, tzinfo=UTC)
         after = (await third.GetSchedule(pb.GetScheduleRequest(id=created.id))).schedule
-        assert after.next_fire_time.ToDatetime(tzinfo=UTC) == datetime(
-            2026, 3, 8, 0, 0, tzinfo=UTC
-        )
+        assert after.next_fire_time.ToDatetime(tzinfo=UTC) == datetime(2026, 3, 8, 0, 0, tzinfo=UTC)
 
 
 @contextmanager

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import grpc
 from google.protobuf import duration_pb2
+from google.rpc import error_details_pb2, status_pb2
 
 from regsieve.v1 import catalog_pb2, events_pb2, rules_pb2
 from regsieve.v1 import scheduler_pb2 as pb
@@ -231,3 +233,83 @@ async def test_rescan_queues_exactly_the_re_pushed_tags(
         catalog_pb2.GetImageRequest(registry_id=registry_id, repository="team/api", tag="1.2")
     )
     assert image.image.digest == repushed[0].digest
+
+
+async def test_run_now_cap_cancel_and_watch(registry: RunningRegistry, scheduler: Stack) -> None:
+    _pushed, registry_id, rule_set_id = await setup(scheduler, registry)
+    assert scheduler.scheduler is not None
+    started = await scheduler.scheduler.RunNow(
+        pb.RunNowRequest(
+            registry_id=registry_id,
+            rule_set_id=rule_set_id,
+            kind=pb.JOB_KIND_SWEEP,
+            max_images=2,
+        )
+    )
+    job = await scheduler.wait_job(started.job.id, dispatched)
+    sent = sorted((r.repository, r.tag) for r in scheduler.tap.requests)
+    assert sent == [("legacy/tool", "keep"), ("other/db", "stable")]  # the first two in order
+    assert job.progress.queued == 2 and reasons(job)["max_images"] == 5
+    assert job.state == pb.JOB_STATE_RUNNING  # waiting for its two scans
+
+    cancelled = await scheduler.scheduler.CancelJob(pb.CancelJobRequest(id=job.id))
+    assert cancelled.job.state == pb.JOB_STATE_CANCELLED and cancelled.job.HasField("end_time")
+    updates = [u.job async for u in scheduler.scheduler.WatchJob(pb.WatchJobRequest(id=job.id))]
+    assert updates[-1].state == pb.JOB_STATE_CANCELLED
+    try:
+        await scheduler.scheduler.CancelJob(pb.CancelJobRequest(id=job.id))
+    except grpc.aio.AioRpcError as exc:
+        assert exc.code() == grpc.StatusCode.FAILED_PRECONDITION
+    else:
+        raise AssertionError("cancelling an ended job must fail")
+
+
+async def test_bad_requests_name_their_fields(registry: RunningRegistry, scheduler: Stack) -> None:
+    registry_id = (await scheduler.catalog.create_registry("local", registry.url)).id
+    rule_set_id = (await scheduler.create_rule_set(registry_id, pull_patterns=["team/"])).id
+    assert scheduler.scheduler is not None
+    bad = pb.Schedule(
+        registry_id=registry_id,
+        rule_set_id=rule_set_id,
+        kind=pb.SCHEDULE_KIND_SWEEP,
+        cron="61 * * * *",
+        time_zone="Mars/Olympus",
+        weekdays=[pb.WEEKDAY_UNSPECIFIED],
+    )
+    try:
+        await scheduler.scheduler.CreateSchedule(pb.CreateScheduleRequest(schedule=bad))
+    except grpc.aio.AioRpcError as exc:
+        assert exc.code() == grpc.StatusCode.INVALID_ARGUMENT
+        fields = violations(exc)
+        assert {"schedule.weekdays[0]", "schedule.time_zone", "schedule.cron"} <= fields
+    else:
+        raise AssertionError("an invalid schedule was accepted")
+    try:
+        await scheduler.scheduler.RunNow(
+            pb.RunNowRequest(
+                registry_id=registry_id,
+                rule_set_id="0b3c9d4e-0000-4000-8000-000000000000",
+                kind=pb.JOB_KIND_SWEEP,
+            )
+        )
+    except grpc.aio.AioRpcError as exc:
+        assert exc.code() == grpc.StatusCode.NOT_FOUND
+    else:
+        raise AssertionError("an unknown rule set was accepted")
+    try:
+        await scheduler.scheduler.ListJobs(pb.ListJobsRequest(page_token="garbage"))
+    except grpc.aio.AioRpcError as exc:
+        assert exc.code() == grpc.StatusCode.INVALID_ARGUMENT and violations(exc) == {"page_token"}
+    else:
+        raise AssertionError("a bad page token was accepted")
+
+
+def violations(exc: grpc.aio.AioRpcError) -> set[str]:
+    for key, value in exc.trailing_metadata() or ():
+        if key == "grpc-status-details-bin":
+            status = status_pb2.Status.FromString(value)
+            for detail in status.details:
+                request = error_details_pb2.BadRequest()
+                if detail.Unpack(request):
+                    return {v.field for v in request.field_violations}
+    return set()
