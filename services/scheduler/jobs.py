@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 import grpc
+from prometheus_client import Counter
 
 from regsieve.v1 import catalog_pb2, rules_pb2
 from services.common.errors import NotFound
@@ -38,6 +39,12 @@ from services.scheduler.selection import Candidate, plan_chunk, rescan_changed
 from services.scheduler.store import JobRow, SchedulerStore
 
 log = get_logger("regsieve.scheduler.jobs")
+
+JOBS_ENDED = Counter(
+    "regsieve_scheduler_jobs_ended_total",
+    "Jobs this replica ended or paused, by kind and state.",
+    ["kind", "state"],
+)
 
 T = TypeVar("T")
 
@@ -120,9 +127,10 @@ class JobRunner:
     async def _fail(self, error: str) -> None:
         log.warning("job.failed", job_id=self.job.id, error=error)
         try:
-            await self.store.end_job(
+            if await self.store.end_job(
                 self.job.id, self.env.owner, JobState.FAILED, self.env.clock(), error=error
-            )
+            ):
+                JOBS_ENDED.labels(str(self.job.kind), "FAILED").inc()
         except Exception:
             log.exception("job.fail_record_failed", job_id=self.job.id)
 
@@ -354,6 +362,7 @@ class JobRunner:
                 break
             await self._sleep(self.env.wait_poll_s)
         if await self.store.end_job(job.id, self.env.owner, JobState.SUCCEEDED, self.env.clock()):
+            JOBS_ENDED.labels(str(job.kind), "SUCCEEDED").inc()
             log.info("job.succeeded", job_id=job.id)
 
     async def _window_open(self, job: JobRow) -> bool:
@@ -377,6 +386,7 @@ class JobRunner:
         if await self.store.end_job(
             job.id, self.env.owner, JobState.PAUSED, self.env.clock(), resume_at=resume_at
         ):
+            JOBS_ENDED.labels(str(job.kind), "PAUSED").inc()
             log.info(
                 "job.paused",
                 job_id=job.id,

@@ -7,12 +7,18 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from nats.js import JetStreamContext
+from prometheus_client import Counter
 
 from regsieve.v1 import common_pb2, events_pb2
 from services.common import messaging
 from services.scheduler.selection import Candidate
 from services.scheduler.store import RequestRow, SchedulerStore
 
+PUBLISHED = Counter(
+    "regsieve_scheduler_scan_requests_total",
+    "Scan requests published (duplicates JetStream dropped included), by lane.",
+    ["lane"],
+)
 LANE_ENUM = {
     "push": events_pb2.SCAN_LANE_PUSH,
     "manual": events_pb2.SCAN_LANE_MANUAL,
@@ -87,8 +93,11 @@ class RequestPublisher:
 
         async def one(request: events_pb2.ScanRequest) -> bool:
             async with self._slots:
-                subject = messaging.scan_requested_subject(_lane_name(request.lane))
-                ack = await messaging.publish(self.js, subject, request, request.id)
+                lane = _lane_name(request.lane)
+                ack = await messaging.publish(
+                    self.js, messaging.scan_requested_subject(lane), request, request.id
+                )
+                PUBLISHED.labels(lane).inc()
                 return not getattr(ack, "duplicate", False)
 
         outcomes = await asyncio.gather(*(one(r) for r in requests), return_exceptions=True)
