@@ -316,7 +316,7 @@ class JobRunner:
         recorded = await self.store.recorded_digests(job.id, [c.digest for c in to_queue])
         plan = plan_chunk(to_queue, recorded)
         lane = LANE_OF_KIND[job.kind]
-        now = self.env.clock()
+        now = datetime.now(UTC)  # the request's own time; the clock only decides windows
         requests = [
             scan_request(
                 scan_request_id(job.registry_id, c.digest, lane, job.id),
