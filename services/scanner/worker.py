@@ -44,6 +44,8 @@ SCAN_SECONDS = Histogram(
     buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300),
 )
 ACTIVE = Gauge("regsieve_scans_active", "Scans running in this process.")
+PRIORITY_PROBE_S = 0.003  # a no-wait probe of the push/manual lanes
+POLL_S = 0.1  # longest wait on an empty lane before looking at the other again
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,8 @@ class ScanWorker:
             return []
 
     async def _loop(self) -> None:
+        """One loop: the priority lanes are probed (about a millisecond) before every bulk
+        fetch, so a push request waits for at most one short bulk poll."""
         settings = self.settings
         while not self._stopping.is_set():
             free = settings.concurrency - len(self._active)
@@ -151,14 +155,12 @@ class ScanWorker:
             )
             bulk = False
             if bulk_free > 0:
-                messages = await self._fetch(self.priority, free, 0.02)
+                messages = await self._fetch(self.priority, free, PRIORITY_PROBE_S)
                 if not messages:
-                    messages = await self._fetch(self.bulk, bulk_free, 0.1)
+                    messages = await self._fetch(self.bulk, bulk_free, POLL_S)
                     bulk = True
             else:
-                # only reserved slots are free: poll the priority lanes, briefly, so a
-                # bulk slot freed meanwhile is used without delay
-                messages = await self._fetch(self.priority, free, 0.1)
+                messages = await self._fetch(self.priority, free, POLL_S)
             for msg in messages:
                 self._spawn(msg, bulk)
 
