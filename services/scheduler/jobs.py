@@ -225,12 +225,22 @@ class JobRunner:
                 sync_id = ""
                 await self._sleep(RETRY_DELAYS_S[failures])
                 continue
-            sync = await self._retry(
-                self.peers.sync_registry,
-                job.registry_id,
-                filters.ref_filter,
-                filters.repository_filter,
-            )
+            try:
+                sync = await self._retry(
+                    self.peers.sync_registry,
+                    job.registry_id,
+                    filters.ref_filter,
+                    filters.repository_filter,
+                )
+            except PeerError as exc:
+                # a disabled registry, or "a sync just ended; try again": a few attempts
+                if exc.status != grpc.StatusCode.FAILED_PRECONDITION:
+                    raise
+                failures += 1
+                if failures >= SYNC_ATTEMPTS:
+                    raise JobFailure(f"Catalog refused the sync: {exc.message}") from None
+                await self._sleep(RETRY_DELAYS_S[failures])
+                continue
             if sync.ref_filter == filters.ref_filter and not sync.repositories:
                 sync_id = sync.id
                 job = await self._update(job, sync_id=sync_id)
