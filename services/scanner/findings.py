@@ -14,8 +14,15 @@ from services.scanner.vulndb.severity import Severity
 SeverityCounts = dict[str, int]
 
 
+_IDS: dict[int, tuple[Package, str]] = {}
+_IDS_MAX = 200_000
+
+
 def package_id(package: Package) -> str:
     """Identity of a package wherever it is found (path and layer excluded)."""
+    cached = _IDS.get(id(package))
+    if cached is not None and cached[0] is package:  # the same object: merges reuse them
+        return cached[1]
     parts = (
         package.type.value,
         package.ecosystem,
@@ -26,7 +33,11 @@ def package_id(package: Package) -> str:
         package.arch,
         package.purl,
     )
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+    result = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+    if len(_IDS) >= _IDS_MAX:
+        _IDS.clear()
+    _IDS[id(package)] = (package, result)
+    return result
 
 
 def package_set_id(members: Iterable[tuple[str, str, str]]) -> str:

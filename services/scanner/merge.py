@@ -179,6 +179,36 @@ def _os_purl(kind: str, namespace: str, name: str, version: str, arch: str, dist
     ).to_string()
 
 
+# Images built on the same base layers finalise the same package objects again and again;
+# keyed by object identity (checked with `is`, so a recycled id never hits).
+_FINALISED: dict[tuple[int, str, str, str, str], tuple[Package, Package]] = {}
+_FINALISED_MAX = 200_000
+
+
+def _finalised(
+    package: Package, introduced: str, os: OperatingSystem | None, ecosystem: str
+) -> Package:
+    """The package as the image reports it: its layer, and for OS packages the image's
+    ecosystem and purl."""
+    key = (id(package), introduced, ecosystem, os.id if os else "", os.version_id if os else "")
+    cached = _FINALISED.get(key)
+    if cached is not None and cached[0] is package:
+        return cached[1]
+    if package.type in OS_PACKAGE_TYPES:
+        result = replace(
+            package,
+            ecosystem=ecosystem,
+            layer=introduced,
+            purl=package.purl or os_package_purl(package, os),
+        )
+    else:
+        result = replace(package, layer=introduced)
+    if len(_FINALISED) >= _FINALISED_MAX:
+        _FINALISED.clear()
+    _FINALISED[key] = (package, result)
+    return result
+
+
 def merge_layers(layers: Sequence[LayerAnalysis]) -> ImageInventory:
     """The inventory of an image from its layers' analyses, lowest layer first."""
     overlay = _Overlay()
@@ -200,17 +230,7 @@ def merge_layers(layers: Sequence[LayerAnalysis]) -> ImageInventory:
             key = package_key(package)
             if key in packages:
                 continue
-            introduced = overlay.first_seen.get(key, "")
-            if package.type in OS_PACKAGE_TYPES:
-                package = replace(
-                    package,
-                    ecosystem=ecosystem,
-                    layer=introduced,
-                    purl=package.purl or os_package_purl(package, os),
-                )
-            else:
-                package = replace(package, layer=introduced)
-            packages[key] = package
+            packages[key] = _finalised(package, overlay.first_seen.get(key, ""), os, ecosystem)
     ordered = sorted(packages.values(), key=lambda p: (p.type.value, p.name, p.version, p.path))
     skipped = tuple(s for items in overlay.skipped.values() for s in items)
     return ImageInventory(os=os, packages=tuple(ordered), skipped=skipped)

