@@ -329,7 +329,8 @@ class RegistryClient:
         attempt = 0
         while True:
             attempt += 1
-            await self._limiter.acquire()
+            if self._limiter.rate > 0:
+                await self._limiter.acquire()
             delay: float | None = None
             try:
                 resp = await self._get_session().request(
@@ -363,8 +364,10 @@ class RegistryClient:
     @staticmethod
     async def _read_body(resp: aiohttp.ClientResponse, kind: str, limit: int) -> bytes:
         length = resp.content_length
-        if length is not None and length > limit:
-            raise ContentTooLarge(f"{kind} of {length} bytes exceeds the {limit}-byte limit")
+        if length is not None:
+            if length > limit:
+                raise ContentTooLarge(f"{kind} of {length} bytes exceeds the {limit}-byte limit")
+            return await resp.read()  # one call: the body is known to fit
         chunks = []
         total = 0
         async for chunk in resp.content.iter_any():
@@ -422,7 +425,11 @@ class RegistryClient:
         url = path if path.startswith(("http://", "https://")) else self._url(path)
         for round_ in range(2):
             request_headers = dict(headers or {})
-            auth = await self._auth_header(scope)
+            auth = (
+                await self._auth_header(scope)
+                if self._scheme != "none" or self.credentials.token
+                else None
+            )
             if auth:
                 request_headers["Authorization"] = auth
             response = await self._send_raw(
