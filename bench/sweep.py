@@ -21,23 +21,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import statistics
 import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-import aiohttp
 import grpc
 import nats
-import re2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from nats.aio.client import Client as NatsClient
 from nats.aio.msg import Msg
 
+from bench.bare import bare_loop
 from bench.harness import info, postgres, result, scratch_dir, service_process
 from bench.harness import nats as nats_server
 from bench.seed import seed
@@ -55,12 +53,6 @@ from services.common.secrets import generate_key
 from tests.support.images import ImageSpec, layer, push_image
 from tests.support.registry import RunningRegistry
 
-ACCEPT = (
-    "application/vnd.oci.image.index.v1+json, "
-    "application/vnd.docker.distribution.manifest.list.v2+json, "
-    "application/vnd.oci.image.manifest.v1+json, "
-    "application/vnd.docker.distribution.manifest.v2+json"
-)
 TEAMS = ["payments", "identity", "platform", "billing", "checkout", "security", "search", "data"]
 BACKLOG = 10_000
 PUSHES = 50
@@ -75,64 +67,6 @@ def rule_set(registry_id: str) -> rules_pb2.RuleSet:
         never_pull=[":pr-", ":nightly-", "-rc."],
         creation_window=rules_pb2.CreationWindow(amount=2, unit=rules_pb2.WINDOW_UNIT_YEARS),
     )
-
-
-async def bare_loop(
-    base: str, concurrency: int, ref_filter: str, repository_filter: str, *, head_only: bool
-) -> tuple[float, int]:
-    """The registry requests the sweep's scoped sync makes: returns (seconds, tags)."""
-    refs = re2.compile(ref_filter) if ref_filter else None
-    repos = re2.compile(repository_filter) if repository_filter else None
-    started = time.perf_counter()
-    connector = aiohttp.TCPConnector(limit=concurrency + 2)
-    async with aiohttp.ClientSession(connector=connector) as session:
-        repositories: list[str] = []
-        url: str | None = f"{base}/v2/_catalog?n=1000"
-        while url:
-            async with session.get(url) as resp:
-                repositories.extend((await resp.json())["repositories"] or [])
-                link = resp.headers.get("Link")
-            url = base + link.split(";")[0].strip("<> ") if link else None
-        repositories = [r for r in repositories if repos is None or repos.search(r)]
-        queue: asyncio.Queue[tuple[str, str] | None] = asyncio.Queue(maxsize=concurrency * 8)
-        repo_queue: asyncio.Queue[str | None] = asyncio.Queue()
-        for repository in repositories:
-            repo_queue.put_nowait(repository)
-        count = 0
-
-        async def lister() -> None:
-            while (repository := await repo_queue.get()) is not None:
-                async with session.get(f"{base}/v2/{repository}/tags/list?n=1000") as resp:
-                    tags = (await resp.json())["tags"] or []
-                for tag in tags:
-                    if refs is None or refs.search(f"{repository}:{tag}"):
-                        await queue.put((repository, tag))
-
-        async def worker() -> None:
-            nonlocal count
-            while (item := await queue.get()) is not None:
-                repository, tag = item
-                manifest_url = f"{base}/v2/{repository}/manifests/{tag}"
-                if head_only:
-                    async with session.head(manifest_url, headers={"Accept": ACCEPT}) as resp:
-                        assert resp.headers["Docker-Content-Digest"]
-                else:
-                    async with session.get(manifest_url, headers={"Accept": ACCEPT}) as resp:
-                        manifest = json.loads(await resp.read())
-                    config = manifest["config"]["digest"]
-                    async with session.get(f"{base}/v2/{repository}/blobs/{config}") as resp:
-                        json.loads(await resp.read())
-                count += 1
-
-        listers = [asyncio.create_task(lister()) for _ in range(min(8, concurrency))]
-        workers = [asyncio.create_task(worker()) for _ in range(concurrency)]
-        for _ in listers:
-            repo_queue.put_nowait(None)
-        await asyncio.gather(*listers)
-        for _ in workers:
-            await queue.put(None)
-        await asyncio.gather(*workers)
-    return time.perf_counter() - started, count
 
 
 class Tap:
@@ -313,17 +247,17 @@ async def run(tags: int, concurrency: int, directory: Path) -> dict[str, float |
                 warm_s, _ = await bare_loop(
                     registry.url,
                     concurrency,
-                    filters.ref_filter,
-                    filters.repository_filter,
                     head_only=True,
+                    ref_filter=filters.ref_filter,
+                    repository_filter=filters.repository_filter,
                 )
                 info(f"warm-up HEAD pass: {warm_s:.2f}s")
                 bare_s, bare_tags = await bare_loop(
                     registry.url,
                     concurrency,
-                    filters.ref_filter,
-                    filters.repository_filter,
                     head_only=False,
+                    ref_filter=filters.ref_filter,
+                    repository_filter=filters.repository_filter,
                 )
                 info(f"bare GET loop: {bare_s:.2f}s for {bare_tags} tags in the rules' scope")
 

@@ -11,81 +11,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 import time
 from pathlib import Path
 
-import aiohttp
 import grpc
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.bare import bare_loop
 from bench.harness import info, postgres, result, scratch_dir, service_process
 from bench.seed import seed
 from regsieve.v1 import catalog_pb2 as pb
 from regsieve.v1 import catalog_pb2_grpc
 from services.common.secrets import generate_key
 from tests.support.registry import RunningRegistry
-
-ACCEPT = (
-    "application/vnd.oci.image.index.v1+json, "
-    "application/vnd.docker.distribution.manifest.list.v2+json, "
-    "application/vnd.oci.image.manifest.v1+json, "
-    "application/vnd.docker.distribution.manifest.v2+json"
-)
-
-
-async def bare_loop(base: str, concurrency: int, *, head_only: bool) -> tuple[float, int]:
-    """The registry requests a sync makes, with nothing else: returns (seconds, tags)."""
-    started = time.perf_counter()
-    connector = aiohttp.TCPConnector(limit=concurrency + 2)
-    async with aiohttp.ClientSession(connector=connector) as session:
-        repositories: list[str] = []
-        url: str | None = f"{base}/v2/_catalog?n=1000"
-        while url:
-            async with session.get(url) as resp:
-                repositories.extend((await resp.json())["repositories"] or [])
-                link = resp.headers.get("Link")
-            url = base + link.split(";")[0].strip("<> ") if link else None
-        queue: asyncio.Queue[tuple[str, str] | None] = asyncio.Queue(maxsize=concurrency * 8)
-        repo_queue: asyncio.Queue[str | None] = asyncio.Queue()
-        for repository in repositories:
-            repo_queue.put_nowait(repository)
-        count = 0
-
-        async def lister() -> None:
-            while (repository := await repo_queue.get()) is not None:
-                async with session.get(f"{base}/v2/{repository}/tags/list?n=1000") as resp:
-                    tags = (await resp.json())["tags"] or []
-                for tag in tags:
-                    await queue.put((repository, tag))
-
-        async def worker() -> None:
-            nonlocal count
-            while (item := await queue.get()) is not None:
-                repository, tag = item
-                manifest_url = f"{base}/v2/{repository}/manifests/{tag}"
-                if head_only:
-                    async with session.head(manifest_url, headers={"Accept": ACCEPT}) as resp:
-                        assert resp.headers["Docker-Content-Digest"]
-                else:
-                    async with session.get(manifest_url, headers={"Accept": ACCEPT}) as resp:
-                        manifest = json.loads(await resp.read())
-                    config = manifest["config"]["digest"]
-                    async with session.get(f"{base}/v2/{repository}/blobs/{config}") as resp:
-                        json.loads(await resp.read())
-                count += 1
-
-        listers = [asyncio.create_task(lister()) for _ in range(min(8, concurrency))]
-        workers = [asyncio.create_task(worker()) for _ in range(concurrency)]
-        for _ in listers:
-            repo_queue.put_nowait(None)
-        await asyncio.gather(*listers)
-        for _ in workers:
-            await queue.put(None)
-        await asyncio.gather(*workers)
-    return time.perf_counter() - started, count
 
 
 async def timed_sync(

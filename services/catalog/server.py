@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import hmac
 from collections.abc import AsyncIterator
-from datetime import UTC
 
 import grpc
 from google.protobuf import field_mask_pb2
@@ -18,7 +17,11 @@ from services.catalog.registries import Registries
 from services.catalog.store import CatalogStore
 from services.catalog.syncs import SyncManager
 from services.common.errors import InvalidArgument, NotFound, Unauthenticated
-from services.common.pagination import decode_token, encode_token, page_size
+from services.common.pagination import (
+    decode_token,
+    encode_token,
+    page_size,
+)
 from services.common.registry.manifest import is_digest
 
 TERMINAL_SYNC_STATES = (pb.SYNC_STATE_SUCCEEDED, pb.SYNC_STATE_FAILED, pb.SYNC_STATE_CANCELLED)
@@ -168,23 +171,12 @@ class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
     async def ListSyncs(
         self, request: pb.ListSyncsRequest, context: grpc.aio.ServicerContext
     ) -> pb.ListSyncsResponse:
-        from datetime import datetime
-
         size = page_size(request.page_size)
-        after = decode_token("syncs", request.page_token)
-        cursor = None
-        if after:
-            try:
-                cursor = (datetime.fromisoformat(after[0]), str(after[1]))
-            except (ValueError, IndexError, TypeError):
-                raise InvalidArgument.field(
-                    "page_token", "is not a token this API issued"
-                ) from None
+        cursor = decode_time_key("syncs", request.page_token)
         rows = await self.store.list_syncs(request.registry_id or None, cursor, size + 1)
         token = ""
         if len(rows) > size:
-            last = rows[size - 1]
-            token = encode_token("syncs", [last.created_at.astimezone(UTC).isoformat(), last.id])
+            token = encode_time_key("syncs", rows[size - 1].created_at, rows[size - 1].id)
         return pb.ListSyncsResponse(
             syncs=[convert.sync_to_proto(r) for r in rows[:size]], next_page_token=token
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from services.common.errors import InvalidArgument
@@ -47,3 +48,18 @@ def decode_token(kind: str, token: str) -> list[Any] | None:
     ):
         raise InvalidArgument.field("page_token", "belongs to a different listing") from None
     return decoded[1]
+
+
+def encode_time_key(kind: str, at: datetime, key: str) -> str:
+    """A token for listings ordered by (timestamp, id), newest first."""
+    return encode_token(kind, [at.astimezone(UTC).isoformat(), key])
+
+
+def decode_time_key(kind: str, token: str) -> tuple[datetime, str] | None:
+    after = decode_token(kind, token)
+    if after is None:
+        return None
+    try:
+        return datetime.fromisoformat(str(after[0])), str(after[1])
+    except (ValueError, IndexError, TypeError):
+        raise InvalidArgument.field("page_token", "is not a token this API issued") from None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -121,6 +123,18 @@ def import_to_proto(
     if ended:
         message.end_time.FromDatetime(ended)
     return message
+
+
+def import_row_to_proto(row: Mapping[str, Any]) -> pb.VulnerabilityImport:
+    """An `imports` table row."""
+    return import_to_proto(
+        row["id"],
+        row["source"],
+        json.loads(row["counters"]),
+        list(row["invalid_examples"]),
+        row["started_at"],
+        row["ended_at"],
+    )
 
 
 def summary_to_proto(

@@ -14,7 +14,12 @@ from regsieve.v1 import catalog_pb2, catalog_pb2_grpc, events_pb2, scanner_pb2_g
 from regsieve.v1 import scanner_pb2 as pb
 from services.common import messaging
 from services.common.errors import FailedPrecondition, InvalidArgument, NotFound, Unavailable
-from services.common.pagination import decode_token, encode_token, page_size
+from services.common.pagination import (
+    decode_token,
+    encode_time_key,
+    encode_token,
+    page_size,
+)
 from services.common.registry.manifest import is_digest
 from services.scanner import convert
 from services.scanner.database import VulnDatabase
@@ -168,8 +173,7 @@ class ScannerServicer(scanner_pb2_grpc.ScannerServiceServicer):
         )
         token = ""
         if len(rows) > size:
-            last = rows[size - 1]
-            token = encode_token("scans", [last.created_at.isoformat(), last.id])
+            token = encode_time_key("scans", rows[size - 1].created_at, rows[size - 1].id)
         return pb.ListScansResponse(
             scans=[convert.scan_to_proto(r) for r in rows[:size]], next_page_token=token
         )
@@ -364,17 +368,7 @@ class ScannerServicer(scanner_pb2_grpc.ScannerServiceServicer):
         )
         latest = await self.store.list_imports(None, 1)
         if latest:
-            r = latest[0]
-            reply.last_import.CopyFrom(
-                convert.import_to_proto(
-                    r["id"],
-                    r["source"],
-                    json.loads(r["counters"]),
-                    list(r["invalid_examples"]),
-                    r["started_at"],
-                    r["ended_at"],
-                )
-            )
+            reply.last_import.CopyFrom(convert.import_row_to_proto(latest[0]))
         return reply
 
     async def GetVulnerability(

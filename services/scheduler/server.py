@@ -12,7 +12,7 @@ import grpc
 from regsieve.v1 import scheduler_pb2 as pb
 from regsieve.v1 import scheduler_pb2_grpc
 from services.common.errors import FailedPrecondition, InvalidArgument, NotFound
-from services.common.pagination import decode_token, encode_token, page_size
+from services.common.pagination import decode_time_key, encode_time_key, page_size
 from services.scheduler import convert
 from services.scheduler.clients import PeerError, Peers
 from services.scheduler.domain import TERMINAL_STATES, JobKind
@@ -30,20 +30,6 @@ def _require(value: str, field: str) -> str:
     if not value:
         raise InvalidArgument.field(field, "is required")
     return value
-
-
-def _keyset(kind: str, token: str) -> tuple[datetime, str] | None:
-    after = decode_token(kind, token)
-    if after is None:
-        return None
-    try:
-        return datetime.fromisoformat(str(after[0])), str(after[1])
-    except (ValueError, IndexError, TypeError):
-        raise InvalidArgument.field("page_token", "is not a token this API issued") from None
-
-
-def _token(kind: str, at: datetime, key: str) -> str:
-    return encode_token(kind, [at.astimezone(UTC).isoformat(), key])
 
 
 class SchedulerServicer(scheduler_pb2_grpc.SchedulerServiceServicer):
@@ -123,13 +109,13 @@ class SchedulerServicer(scheduler_pb2_grpc.SchedulerServiceServicer):
         self, request: pb.ListSchedulesRequest, context: grpc.aio.ServicerContext
     ) -> pb.ListSchedulesResponse:
         size = page_size(request.page_size)
-        after = _keyset("schedules", request.page_token)
+        after = decode_time_key("schedules", request.page_token)
         rows = await self.store.list_schedules(
             request.registry_id, request.rule_set_id, after, size + 1
         )
         token = ""
         if len(rows) > size:
-            token = _token("schedules", rows[size - 1].created_at, rows[size - 1].id)
+            token = encode_time_key("schedules", rows[size - 1].created_at, rows[size - 1].id)
         return pb.ListSchedulesResponse(
             schedules=[convert.schedule_to_proto(r) for r in rows[:size]], next_page_token=token
         )
@@ -221,7 +207,7 @@ class SchedulerServicer(scheduler_pb2_grpc.SchedulerServiceServicer):
         self, request: pb.ListJobsRequest, context: grpc.aio.ServicerContext
     ) -> pb.ListJobsResponse:
         size = page_size(request.page_size)
-        after = _keyset("jobs", request.page_token)
+        after = decode_time_key("jobs", request.page_token)
         rows = await self.store.list_jobs(
             registry_id=request.registry_id,
             kind=_enum_filter(request.kind, convert.JOB_KIND_NAMES, "kind"),
@@ -232,7 +218,7 @@ class SchedulerServicer(scheduler_pb2_grpc.SchedulerServiceServicer):
         )
         token = ""
         if len(rows) > size:
-            token = _token("jobs", rows[size - 1].created_at, rows[size - 1].id)
+            token = encode_time_key("jobs", rows[size - 1].created_at, rows[size - 1].id)
         jobs = [await self._job_proto(r) for r in rows[:size]]
         return pb.ListJobsResponse(jobs=jobs, next_page_token=token)
 
@@ -273,7 +259,7 @@ class SchedulerServicer(scheduler_pb2_grpc.SchedulerServiceServicer):
         self, request: pb.ListEventDecisionsRequest, context: grpc.aio.ServicerContext
     ) -> pb.ListEventDecisionsResponse:
         size = page_size(request.page_size)
-        after = _keyset("decisions", request.page_token)
+        after = decode_time_key("decisions", request.page_token)
         rows = await self.store.list_decisions(
             registry_id=request.registry_id,
             repository=request.repository,
@@ -286,7 +272,7 @@ class SchedulerServicer(scheduler_pb2_grpc.SchedulerServiceServicer):
         )
         token = ""
         if len(rows) > size:
-            token = _token("decisions", rows[size - 1].decided_at, rows[size - 1].event_id)
+            token = encode_time_key("decisions", rows[size - 1].decided_at, rows[size - 1].event_id)
         return pb.ListEventDecisionsResponse(
             decisions=[convert.decision_to_proto(r) for r in rows[:size]], next_page_token=token
         )
