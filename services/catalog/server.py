@@ -18,7 +18,9 @@ from services.catalog.store import CatalogStore
 from services.catalog.syncs import SyncManager
 from services.common.errors import InvalidArgument, NotFound, Unauthenticated
 from services.common.pagination import (
+    decode_time_key,
     decode_token,
+    encode_time_key,
     encode_token,
     page_size,
 )
