@@ -147,3 +147,13 @@ async def test_repush_and_delete_are_seen(
     }
     assert everything[("tools/cli", "v2")].removed
     assert everything[("tools/cli", "v2")].HasField("remove_time")
+    first_page = await catalog.stub.ListSyncs(
+        pb.ListSyncsRequest(registry_id=created.id, page_size=1)
+    )
+    second_page = await catalog.stub.ListSyncs(
+        pb.ListSyncsRequest(
+            registry_id=created.id, page_size=1, page_token=first_page.next_page_token
+        )
+    )
+    assert [s.id for s in first_page.syncs] == [sync.id]  # newest first
+    assert len(second_page.syncs) == 1 and not second_page.next_page_token
