@@ -50,6 +50,7 @@ class ScannerHandle:
     service: ScannerService
     nats: NatsClient
     catalog: CatalogHandle
+    target: str
 
     async def results(self, count: int, timeout: float = 60) -> list[events_pb2.ScanResult]:
         """The first `count` scan results (completed or failed) published so far."""
@@ -88,9 +89,9 @@ async def scanner(
     service = ScannerService(config)
     client = await nats.connect(nats_server.url)
     try:
-        async with running("scanner", service, config.common) as (_, channel):
+        async with running("scanner", service, config.common) as (target, channel):
             yield ScannerHandle(
-                scanner_pb2_grpc.ScannerServiceStub(channel), service, client, catalog
+                scanner_pb2_grpc.ScannerServiceStub(channel), service, client, catalog, target
             )
     finally:
         await client.close()
