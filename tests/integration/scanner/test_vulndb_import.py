@@ -9,6 +9,7 @@ import os
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 
@@ -40,7 +41,7 @@ async def serve_bytes(body: bytes) -> tuple[web.AppRunner, str]:
     return runner, f"http://127.0.0.1:{port}/PyPI/all.zip"
 
 
-async def cli_import(scanner_target: str, source: str) -> dict[str, object]:
+async def cli_import(scanner_target: str, source: str) -> dict[str, Any]:
     """`regsieve vulndb import` as an operator runs it (the scanner answers in this loop)."""
     process = await asyncio.create_subprocess_exec(
         sys.executable,
