@@ -111,7 +111,7 @@ class ImagePuller:
                         chunks, media_type, limits=self.limits, expected_diff_id=expected
                     )
 
-            analyses.append(await self.layers.get_or_analyse(diff_id, analyse))
+            analyses.append(await self.layers.get_or_analyse(diff_id, analyse, layer.size))
         relevant = [a for a in analyses if not _inert(a)]
         key = tuple(a.diff_id for a in relevant)
         inventory = self._merged.get(key)
