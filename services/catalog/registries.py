@@ -19,6 +19,7 @@ from services.catalog.resolver import ManifestResolver
 from services.catalog.store import CatalogStore, ImageRow
 from services.common.errors import FailedPrecondition, InvalidArgument, NotFound, Unavailable
 from services.common.registry.auth import RegistryCredentials
+from services.common.registry.client import RegistryClient
 from services.common.registry.errors import (
     RegistryAuthError,
     RegistryError,
@@ -152,17 +153,16 @@ class Registries:
                     latency,
                     ping.auth_scheme,
                 )
-            scheme = client._scheme  # the scheme may only be learnt on the first listing
-            return TestOutcome(True, "OK", "reachable and authorised", latency, scheme, sample)
+            # the scheme may only be learnt on the first listing, after the ping
+            return TestOutcome(
+                True, "OK", "reachable and authorised", latency, client.auth_scheme, sample
+            )
         finally:
             await client.close()
 
     async def _sample_repositories(
-        self, spec: RegistrySpec, client: object, credentials: RegistryCredentials
+        self, spec: RegistrySpec, client: RegistryClient, credentials: RegistryCredentials
     ) -> tuple[str, ...]:
-        from services.common.registry.client import RegistryClient
-
-        assert isinstance(client, RegistryClient)
         if spec.scope.repositories:
             first = spec.scope.repositories[0]
             await client.list_tags(first, page_size=10)

@@ -192,6 +192,11 @@ class RegistryClient:
         self._session: aiohttp.ClientSession | None = None
         self._counters: dict[tuple[str, str, int], Any] = {}
 
+    @property
+    def auth_scheme(self) -> str:
+        """What the registry asked for so far: none, basic or bearer."""
+        return self._scheme
+
     # -- lifecycle -------------------------------------------------------------------
 
     def _get_session(self) -> aiohttp.ClientSession:
