@@ -55,8 +55,10 @@ def tar_of(files: Mapping[str, bytes], *, symlinks: Mapping[str, str] | None = N
     return buffer.getvalue()
 
 
-def layer(files: Mapping[str, bytes], *, oci: bool = True, **kwargs: object) -> Layer:
-    raw = tar_of(files, **kwargs)  # type: ignore[arg-type]
+def layer(
+    files: Mapping[str, bytes], *, oci: bool = True, symlinks: Mapping[str, str] | None = None
+) -> Layer:
+    raw = tar_of(files, symlinks=symlinks)
     blob = gzip.compress(raw, mtime=0)
     return Layer(raw, blob, mt.OCI_LAYER_GZIP if oci else mt.DOCKER_LAYER_GZIP)
 
