@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 
 import re2
 
+from services.common.registry.hub import hub_repository
+
 REGISTRY_TYPES = (
     "distribution",
     "docker_hub",
@@ -221,8 +223,15 @@ def spec_part_from_json(kind: type[Any], data: dict[str, Any]) -> Any:
 
 
 def with_defaults(spec: RegistrySpec) -> RegistrySpec:
+    scope = spec.scope
+    if spec.type == "docker_hub":
+        # `nginx` on Docker Hub is the official image `library/nginx`
+        scope = replace(scope, repositories=tuple(hub_repository(r) for r in scope.repositories))
     return replace(
-        spec, url=normalise_url(spec.type, spec.url), limits=limits_with_defaults(spec.limits)
+        spec,
+        url=normalise_url(spec.type, spec.url),
+        limits=limits_with_defaults(spec.limits),
+        scope=scope,
     )
 
 
