@@ -14,7 +14,7 @@ from tests.integration.scanner.conftest import VULNDB, ScannerHandle
 from tests.support.images import ImageSpec, layer, push_image
 from tests.support.registry import RunningRegistry
 
-SITE = Path("/root/.pyenv/versions/3.11.7/lib/python3.11/site-packages")
+PYTHON_DATA = Path(__file__).resolve().parents[2] / "data" / "scanner" / "python"
 
 
 def dpkg_ground_truth() -> set[tuple[str, str]]:
@@ -34,9 +34,9 @@ def real_files() -> tuple[dict[str, bytes], dict[str, bytes]]:
         "var/lib/dpkg/status": Path("/var/lib/dpkg/status").read_bytes(),
     }
     python = {}
-    for dist in ("pip-23.2.1.dist-info", "setuptools-65.5.0.dist-info"):
-        python[f"usr/local/lib/python3.11/site-packages/{dist}/METADATA"] = (
-            SITE / dist / "METADATA"
+    for dist in ("pip-23.2.1", "setuptools-65.5.0"):
+        python[f"usr/local/lib/python3.11/site-packages/{dist}.dist-info/METADATA"] = (
+            PYTHON_DATA / f"{dist}.METADATA"
         ).read_bytes()
     return base, python
 
