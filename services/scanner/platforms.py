@@ -42,3 +42,8 @@ def select(entries: Sequence[tuple[str, str, str]], wanted: Iterable[PlatformTup
                 chosen.append(index)
                 break
     return chosen
+
+
+def platform_key(platforms: Iterable[PlatformTuple]) -> str:
+    """A stable text form of a platform selection: `linux/amd64,linux/arm64/v8`."""
+    return ",".join(sorted("/".join(part for part in p if part) for p in platforms))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from services.common.registry.client import RegistryClient
 from services.common.registry.errors import ManifestInvalid
@@ -29,6 +29,7 @@ class PulledInventory:
     # what determined the packages: the diff_ids of the layers that matter, per platform;
     # two images with the same key have the same contents
     contents_key: tuple[tuple[str, ...], ...] = ()
+    is_index: bool = False
 
 
 def _inert(analysis: LayerAnalysis) -> bool:
@@ -81,12 +82,13 @@ class ImagePuller:
         else:
             manifests.append((fetched.digest, fetched.parsed))
         merged = [await self._platform(client, repository, m) for _, m in manifests]
-        return _combine(
+        combined = _combine(
             fetched.digest,
             [d for d, _ in manifests],
             [inventory for _, inventory in merged],
             tuple(key for key, _ in merged),
         )
+        return replace(combined, is_index=isinstance(fetched.parsed, ImageIndex))
 
     async def _platform(
         self, client: RegistryClient, repository: str, manifest: ImageManifest

@@ -16,7 +16,7 @@ from services.scanner.findings import (
     package_set_id,
 )
 from services.scanner.inventory import Package
-from services.scanner.platforms import PlatformTuple
+from services.scanner.platforms import PlatformTuple, platform_key
 from services.scanner.pull import ImagePuller
 from services.scanner.store import ScannerStore
 
@@ -76,16 +76,20 @@ class ImageScanner:
         platforms: Sequence[PlatformTuple] = (),
         force: bool = False,
     ) -> ScanOutcome:
+        wanted = tuple(platforms) or self.default_platforms
         meta = await self.store.inventory_meta(digest)
-        reused = meta is not None and meta.analyzer_version == ANALYZER_SET_VERSION and not force
+        reused = (
+            meta is not None
+            and meta.analyzer_version == ANALYZER_SET_VERSION
+            and meta.platforms in ("", platform_key(wanted))
+            and not force
+        )
         if reused:
             assert meta is not None
             package_count = meta.package_count
         else:
             client = await self.access.client(registry_id)
-            pulled = await self.puller.pull(
-                client, repository, digest, platforms or self.default_platforms
-            )
+            pulled = await self.puller.pull(client, repository, digest, wanted)
             set_id = await self._store_set(list(pulled.packages), pulled.contents_key)
             package_count = len(pulled.packages)
             await self.store.save_inventory(
@@ -93,6 +97,7 @@ class ImageScanner:
                 ANALYZER_SET_VERSION,
                 set_id,
                 pulled.platform_digests,
+                platform_key(wanted) if pulled.is_index else "",
                 pulled.os.pretty_name if pulled.os else "",
                 pulled.os.ecosystem if pulled.os else "",
                 package_count,

@@ -60,6 +60,7 @@ class InventoryMeta:
     analyzer_version: str
     package_set_id: str
     platform_digests: tuple[str, ...]
+    platforms: str
     os_name: str
     os_ecosystem: str
     package_count: int
@@ -261,6 +262,7 @@ class ScannerStore:
         analyzer_version: str,
         set_id: str,
         platform_digests: Sequence[str],
+        platforms: str,
         os_name: str,
         os_ecosystem: str,
         package_count: int,
@@ -268,17 +270,19 @@ class ScannerStore:
     ) -> None:
         await self.pool.execute(
             """INSERT INTO inventories (digest, analyzer_version, package_set_id, platform_digests,
-                   os_name, os_ecosystem, package_count, skipped)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                   platforms, os_name, os_ecosystem, package_count, skipped)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
                ON CONFLICT (digest) DO UPDATE SET analyzer_version = EXCLUDED.analyzer_version,
                    package_set_id = EXCLUDED.package_set_id,
-                   platform_digests = EXCLUDED.platform_digests, os_name = EXCLUDED.os_name,
+                   platform_digests = EXCLUDED.platform_digests, platforms = EXCLUDED.platforms,
+                   os_name = EXCLUDED.os_name,
                    os_ecosystem = EXCLUDED.os_ecosystem, package_count = EXCLUDED.package_count,
                    skipped = EXCLUDED.skipped, created_at = now(), matched_at = now()""",
             digest,
             analyzer_version,
             set_id,
             list(platform_digests),
+            platforms,
             os_name,
             os_ecosystem,
             package_count,
@@ -294,6 +298,7 @@ class ScannerStore:
             analyzer_version=row["analyzer_version"],
             package_set_id=row["package_set_id"],
             platform_digests=tuple(row["platform_digests"]),
+            platforms=row["platforms"],
             os_name=row["os_name"],
             os_ecosystem=row["os_ecosystem"],
             package_count=row["package_count"],

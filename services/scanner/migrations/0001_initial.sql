@@ -55,6 +55,7 @@ CREATE TABLE inventories (
     analyzer_version text NOT NULL,
     package_set_id text NOT NULL REFERENCES package_sets (id),
     platform_digests text[] NOT NULL DEFAULT '{}',
+    platforms text NOT NULL DEFAULT '',    -- platforms chosen of an index ('' for a manifest)
     os_name text NOT NULL DEFAULT '',
     os_ecosystem text NOT NULL DEFAULT '',
     package_count integer NOT NULL DEFAULT 0,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from regsieve.v1 import common_pb2
 from regsieve.v1 import scanner_pb2 as pb
 from services.common.registry.client import RegistryClient
 from tests.integration.scanner.conftest import ScannerHandle
@@ -57,6 +58,24 @@ async def test_index_scans_the_default_platform_only(
     ).report
     assert list(report.platform_digests) == [children[0]]
     assert [p.name for p in report.packages] == ["amd64-only"]
+    # another platform of the same index is pulled, not taken from the amd64 inventory
+    await scanner.stub.ScanImage(
+        pb.ScanImageRequest(
+            registry_id=created.id,
+            repository="multi/app",
+            digest=index,
+            platforms=[common_pb2.Platform(os="linux", architecture="arm64")],
+        )
+    )
+    results = await scanner.results(3)
+    assert not results[2].reused_inventory
+    arm = (
+        await scanner.stub.GetImageReport(
+            pb.GetImageReportRequest(image=pb.ImageSelector(digest=index))
+        )
+    ).report
+    assert list(arm.platform_digests) == [children[1]]
+    assert [p.name for p in arm.packages] == ["arm64-only"]
     failed = (await scanner.stub.GetScan(pb.GetScanRequest(id=second.scan.id))).scan
     assert failed.state == pb.SCAN_STATE_FAILED
     assert failed.failure_code == "NO_MATCHING_PLATFORM"
