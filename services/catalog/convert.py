@@ -187,6 +187,7 @@ def sync_to_proto(row: SyncRow) -> pb.Sync:
         progress=progress_to_proto(row.progress),
         error=row.error,
         ref_filter=row.ref_filter,
+        repository_filter=row.repository_filter,
         repositories=row.repositories,
     )
     message.create_time.FromDatetime(row.created_at)

@@ -241,7 +241,11 @@ class JobRunner:
                     raise JobFailure(f"Catalog refused the sync: {exc.message}") from None
                 await self._sleep(RETRY_DELAYS_S[failures])
                 continue
-            if sync.ref_filter == filters.ref_filter and not sync.repositories:
+            if (
+                sync.ref_filter == filters.ref_filter
+                and sync.repository_filter == filters.repository_filter
+                and not sync.repositories
+            ):
                 sync_id = sync.id
                 job = await self._update(job, sync_id=sync_id)
                 log.info("job.sync_started", job_id=job.id, sync_id=sync_id)

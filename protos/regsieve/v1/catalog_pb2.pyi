@@ -322,7 +322,7 @@ class SyncProgress(_message.Message):
     def __init__(self, repositories_total: _Optional[int] = ..., repositories_done: _Optional[int] = ..., tags_seen: _Optional[int] = ..., tags_new: _Optional[int] = ..., tags_changed: _Optional[int] = ..., tags_unchanged: _Optional[int] = ..., tags_removed: _Optional[int] = ..., tags_filtered: _Optional[int] = ..., manifests_fetched: _Optional[int] = ..., configs_fetched: _Optional[int] = ..., requests: _Optional[int] = ..., errors: _Optional[_Iterable[_Union[_common_pb2.ReasonCount, _Mapping]]] = ..., tags_per_second: _Optional[float] = ...) -> None: ...
 
 class Sync(_message.Message):
-    __slots__ = ("id", "registry_id", "state", "progress", "create_time", "start_time", "end_time", "error", "ref_filter", "repositories")
+    __slots__ = ("id", "registry_id", "state", "progress", "create_time", "start_time", "end_time", "error", "ref_filter", "repositories", "repository_filter")
     ID_FIELD_NUMBER: _ClassVar[int]
     REGISTRY_ID_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
@@ -333,6 +333,7 @@ class Sync(_message.Message):
     ERROR_FIELD_NUMBER: _ClassVar[int]
     REF_FILTER_FIELD_NUMBER: _ClassVar[int]
     REPOSITORIES_FIELD_NUMBER: _ClassVar[int]
+    REPOSITORY_FILTER_FIELD_NUMBER: _ClassVar[int]
     id: str
     registry_id: str
     state: SyncState
@@ -343,7 +344,8 @@ class Sync(_message.Message):
     error: str
     ref_filter: str
     repositories: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, id: _Optional[str] = ..., registry_id: _Optional[str] = ..., state: _Optional[_Union[SyncState, str]] = ..., progress: _Optional[_Union[SyncProgress, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., error: _Optional[str] = ..., ref_filter: _Optional[str] = ..., repositories: _Optional[_Iterable[str]] = ...) -> None: ...
+    repository_filter: str
+    def __init__(self, id: _Optional[str] = ..., registry_id: _Optional[str] = ..., state: _Optional[_Union[SyncState, str]] = ..., progress: _Optional[_Union[SyncProgress, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., error: _Optional[str] = ..., ref_filter: _Optional[str] = ..., repositories: _Optional[_Iterable[str]] = ..., repository_filter: _Optional[str] = ...) -> None: ...
 
 class SyncRegistryRequest(_message.Message):
     __slots__ = ("registry_id", "ref_filter", "repositories", "repository_filter")
