@@ -112,7 +112,7 @@ def spec_from_proto(
         if window == "window_duration"
         else None,
         max_images_per_run=schedule.max_images_per_run,
-        enabled=schedule.enabled,
+        enabled=schedule.enabled if schedule.HasField("enabled") else True,
     )
     return spec, problems
 
@@ -179,6 +179,10 @@ def merge_schedule(
         elif path == "weekdays":
             del merged.weekdays[:]
             merged.weekdays.extend(update.weekdays)
+        elif path == "enabled":
+            # unset and unmasked keeps the value; an explicit mask path means the given value
+            if update.HasField("enabled") or mask.paths:
+                merged.enabled = update.enabled
         else:
             setattr(merged, path, getattr(update, path))
     return merged

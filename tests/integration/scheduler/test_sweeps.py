@@ -313,3 +313,34 @@ def violations(exc: grpc.aio.AioRpcError) -> set[str]:
                 if detail.Unpack(request):
                     return {v.field for v in request.field_violations}
     return set()
+
+
+async def test_schedules_are_enabled_unless_said_otherwise(
+    registry: RunningRegistry, scheduler: Stack
+) -> None:
+    _, registry_id, rule_set_id = await setup(scheduler, registry)
+    assert scheduler.scheduler is not None
+    stub = scheduler.scheduler
+    base = {
+        "registry_id": registry_id,
+        "rule_set_id": rule_set_id,
+        "kind": pb.SCHEDULE_KIND_SWEEP,
+        "daily_time": "01:00",
+        "time_zone": "Europe/Berlin",
+    }
+    created = await stub.CreateSchedule(pb.CreateScheduleRequest(schedule=pb.Schedule(**base)))
+    assert created.schedule.enabled and created.schedule.HasField("next_fire_time")
+    paused = await stub.UpdateSchedule(
+        pb.UpdateScheduleRequest(
+            schedule=pb.Schedule(id=created.schedule.id, enabled=False),
+            update_mask={"paths": ["enabled"]},
+        )
+    )
+    assert not paused.schedule.enabled and not paused.schedule.HasField("next_fire_time")
+    # a full update that does not mention `enabled` keeps it as it was
+    moved = await stub.UpdateSchedule(
+        pb.UpdateScheduleRequest(
+            schedule=pb.Schedule(id=created.schedule.id, **{**base, "daily_time": "02:00"})
+        )
+    )
+    assert moved.schedule.daily_time == "02:00" and not moved.schedule.enabled
