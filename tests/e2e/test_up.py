@@ -25,9 +25,7 @@ def free_offset() -> int:
     for _ in range(50):
         offset = random.randint(2000, 9000)
         ports = [e.port + offset for e in SERVICES.values()]
-        ports += [
-            9100 + e.port - 50050 + offset for e in SERVICES.values() if e.protocol == "grpc"
-        ]
+        ports += [9100 + e.port - 50050 + offset for e in SERVICES.values() if e.protocol == "grpc"]
         if not any(port_open(p) for p in ports):
             return offset
     raise RuntimeError("no free port offset")
@@ -49,9 +47,7 @@ def start_up(data_dir: Path, log: Path) -> tuple[subprocess.Popen[bytes], int]:
     pytest.fail("regsieve up did not come up:\n" + log.read_text(errors="replace"))
 
 
-def _start(
-    data_dir: Path, offset: int, log: Path
-) -> tuple[subprocess.Popen[bytes] | None, bool]:
+def _start(data_dir: Path, offset: int, log: Path) -> tuple[subprocess.Popen[bytes] | None, bool]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("REGSIEVE_")}
     seen = log.stat().st_size if log.exists() else 0
     with open(log, "ab") as out:
