@@ -210,10 +210,6 @@ def validate_ref_filter(pattern: str, field_name: str) -> list[tuple[str, str]]:
     return []
 
 
-def spec_to_json(spec: RegistrySpec) -> dict[str, Any]:
-    return asdict(spec)
-
-
 def spec_part_from_json(kind: type[Any], data: dict[str, Any]) -> Any:
     known = {k: v for k, v in (data or {}).items() if k in kind.__dataclass_fields__}
     for key, value in known.items():

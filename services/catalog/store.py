@@ -685,13 +685,6 @@ class CatalogStore:
             )
         return int(result.split()[-1])
 
-    async def known_repositories(self, registry_id: str) -> set[str]:
-        rows = await self.pool.fetch(
-            "SELECT name FROM repositories WHERE registry_id = $1 AND removed_at IS NULL",
-            uuid.UUID(registry_id),
-        )
-        return {r["name"] for r in rows}
-
     async def remove_by_digest(
         self, registry_id: str, repository: str, digest: str, removed_at: datetime
     ) -> int:

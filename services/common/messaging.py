@@ -27,7 +27,6 @@ SCAN_COMPLETED = "regsieve.scan.completed"  # ScanResult
 SCAN_FAILED = "regsieve.scan.failed"  # ScanResult
 FINDINGS_CHANGED = "regsieve.findings.changed"  # FindingsChanged
 
-MINUTE_NS = 60 * 1_000_000_000
 DAY_S = 86_400.0
 
 

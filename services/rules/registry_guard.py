@@ -79,11 +79,6 @@ class RegistryGuard:
             log.info("rules.registry_gone", registry_id=registry_id, rule_sets_deleted=deleted)
         return deleted
 
-    async def forget_if(self, error: BaseException) -> None:
-        """Acts on a RegistryNotFound a Catalog read raised."""
-        if isinstance(error, RegistryNotFound):
-            await self.forget(error.registry_id)
-
     async def reconcile(self) -> int:
         """Checks every registry that has rule sets; returns how many were gone."""
         gone = 0

@@ -63,9 +63,6 @@ class RegistryAccess:
             self._clients[registry_id] = (now, fingerprint, client)
             return client
 
-    def total_requests(self) -> int:
-        return sum(client.stats.total for _, _, client in self._clients.values())
-
     async def close(self) -> None:
         for _, _, client in self._clients.values():
             await client.close()

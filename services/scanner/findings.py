@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -93,14 +93,6 @@ class ImageFinding:
     package: Package
     finding: PackageFinding
     position: int = 0  # the package's place in its package set (a stable sort key)
-
-
-@dataclass(frozen=True)
-class FindingDiff:
-    """What changed for one package: findings that appeared and disappeared."""
-
-    added: Sequence[PackageFinding]
-    removed: Sequence[PackageFinding]
 
 
 def diff_findings(

@@ -36,8 +36,6 @@ class LayerCache:
         self.version = ANALYZER_SET_VERSION
         self._inflight: dict[str, asyncio.Future[LayerAnalysis]] = {}
         self._memory: OrderedDict[str, LayerAnalysis] = OrderedDict()
-        self.hits = 0
-        self.analysed = 0
 
     async def get(self, diff_id: str) -> LayerAnalysis | None:
         cached = self._memory.get(diff_id)
@@ -86,7 +84,6 @@ class LayerCache:
         while True:
             cached = await self.get(diff_id)
             if cached is not None:
-                self.hits += 1
                 return cached
             if 0 < compressed_size < SMALL_LAYER_BYTES:
                 return await self._analyse_and_store(diff_id, analyse)
@@ -103,7 +100,6 @@ class LayerCache:
         )
         await self.store.put_layer(diff_id, self.version, payload)
         self._remember(diff_id, analysis)
-        self.analysed += 1
         return analysis
 
     async def _analyse_claimed(self, diff_id: str, analyse: Analyse) -> LayerAnalysis:

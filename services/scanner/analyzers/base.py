@@ -85,15 +85,6 @@ class PathInterest:
     prefixes: tuple[str, ...] = ()
     executables: bool = False  # regular files with an execute bit, whatever their path
 
-    def matches_path(self, path: str) -> bool:
-        """Whether the path alone (no mode) is of interest."""
-        return (
-            path in self.exact
-            or path[path.rfind("/") + 1 :] in self.basenames
-            or (bool(self.suffixes) and path.endswith(self.suffixes))
-            or (bool(self.prefixes) and path.startswith(self.prefixes))
-        )
-
 
 class Analyzer(Protocol):
     """One analyzer: a name, the paths it wants, and how it turns bytes into findings."""
