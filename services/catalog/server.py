@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 from collections.abc import AsyncIterator
 
@@ -25,6 +24,7 @@ from services.common.pagination import (
     page_size,
 )
 from services.common.registry.manifest import is_digest
+from services.common.watch import poll_changes, watch_interval
 
 TERMINAL_SYNC_STATES = (pb.SYNC_STATE_SUCCEEDED, pb.SYNC_STATE_FAILED, pb.SYNC_STATE_CANCELLED)
 _SUBMESSAGES = ("limits", "tls", "scope", "webhook")
@@ -187,18 +187,13 @@ class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
         self, request: pb.WatchSyncRequest, context: grpc.aio.ServicerContext
     ) -> AsyncIterator[pb.WatchSyncResponse]:
         sync_id = _require(request.id, "id")
-        interval_ms = request.interval_ms or 1000
-        if not 100 <= interval_ms <= 60000:
-            raise InvalidArgument.field("interval_ms", "must be 100-60000")
-        previous = None
-        while True:
-            message = convert.sync_to_proto(await self.store.get_sync(sync_id))
-            if message != previous:
-                yield pb.WatchSyncResponse(sync=message)
-                previous = message
-            if message.state in TERMINAL_SYNC_STATES:
-                return
-            await asyncio.sleep(interval_ms / 1000)
+        interval_s = watch_interval(request.interval_ms)
+
+        async def read() -> pb.Sync:
+            return convert.sync_to_proto(await self.store.get_sync(sync_id))
+
+        async for sync in poll_changes(read, lambda s: s.state in TERMINAL_SYNC_STATES, interval_s):
+            yield pb.WatchSyncResponse(sync=sync)
 
     async def CancelSync(
         self, request: pb.CancelSyncRequest, context: grpc.aio.ServicerContext

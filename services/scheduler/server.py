@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -13,9 +12,10 @@ from regsieve.v1 import scheduler_pb2 as pb
 from regsieve.v1 import scheduler_pb2_grpc
 from services.common.errors import FailedPrecondition, InvalidArgument, NotFound
 from services.common.pagination import decode_time_key, encode_time_key, page_size
+from services.common.watch import poll_changes, watch_interval
 from services.scheduler import convert
 from services.scheduler.clients import PeerError, Peers
-from services.scheduler.domain import TERMINAL_STATES, JobKind
+from services.scheduler.domain import JobKind
 from services.scheduler.firing import next_fire_or_none
 from services.scheduler.leader import Coordinator
 from services.scheduler.schedule import ScheduleSpec, validate
@@ -30,6 +30,11 @@ def _require(value: str, field: str) -> str:
     if not value:
         raise InvalidArgument.field(field, "is required")
     return value
+
+
+TERMINAL_JOB_STATES = frozenset(
+    {pb.JOB_STATE_SUCCEEDED, pb.JOB_STATE_FAILED, pb.JOB_STATE_CANCELLED}
+)
 
 
 class SchedulerServicer(scheduler_pb2_grpc.SchedulerServiceServicer):
@@ -233,19 +238,13 @@ class SchedulerServicer(scheduler_pb2_grpc.SchedulerServiceServicer):
         self, request: pb.WatchJobRequest, context: grpc.aio.ServicerContext
     ) -> AsyncIterator[pb.WatchJobResponse]:
         job_id = _require(request.id, "id")
-        interval_ms = request.interval_ms or 1000
-        if not 100 <= interval_ms <= 60000:
-            raise InvalidArgument.field("interval_ms", "must be 100-60000")
-        previous = None
-        while True:
-            row = await self.store.get_job(job_id)
-            message = await self._job_proto(row)
-            if message != previous:
-                yield pb.WatchJobResponse(job=message)
-                previous = message
-            if row.state in TERMINAL_STATES:
-                return
-            await asyncio.sleep(interval_ms / 1000)
+        interval_s = watch_interval(request.interval_ms)
+
+        async def read() -> pb.Job:
+            return await self._job_proto(await self.store.get_job(job_id))
+
+        async for job in poll_changes(read, lambda j: j.state in TERMINAL_JOB_STATES, interval_s):
+            yield pb.WatchJobResponse(job=job)
 
     # -- event decisions ---------------------------------------------------------------
 
