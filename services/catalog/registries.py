@@ -56,6 +56,28 @@ class Registries:
         self.store = store
         self.box = box
         self.allow_plain_http = allow_plain_http
+        # clients for ResolveImage, one per registry and settings version: the dispatcher
+        # resolves every pushed image, so connections and tokens are kept between calls
+        self._clients: dict[str, tuple[datetime, RegistryClient]] = {}
+        self._retired: list[RegistryClient] = []
+
+    def _client(self, access: RegistryAccess) -> RegistryClient:
+        registry = access.registry
+        cached = self._clients.get(registry.id)
+        if cached is not None and cached[0] == registry.updated_at:
+            return cached[1]
+        if cached is not None:
+            # a call may still be using it; settings change rarely, so close it at stop
+            self._retired.append(cached[1])
+        client = client_for(registry.spec, access.credentials, label=registry.spec.name)
+        self._clients[registry.id] = (registry.updated_at, client)
+        return client
+
+    async def close(self) -> None:
+        for client in [*(c for _, c in self._clients.values()), *self._retired]:
+            await client.close()
+        self._clients.clear()
+        self._retired.clear()
 
     def _validated(self, spec: RegistrySpec) -> RegistrySpec:
         spec = replace(spec, url=normalise_url(spec.type, spec.url))
@@ -191,7 +213,7 @@ class Registries:
         spec = access.registry.spec
         if not spec.enabled:
             raise FailedPrecondition(f"registry {spec.name!r} is disabled")
-        client = client_for(spec, access.credentials, label=spec.name)
+        client = self._client(access)
         now = datetime.now(UTC)
         try:
             resolver = ManifestResolver(client, lookup=self.store.get_manifest)
@@ -214,8 +236,6 @@ class Registries:
             raise FailedPrecondition(f"registry error: {exc.message}", reason=exc.code) from None
         except RegistryError as exc:
             raise FailedPrecondition(exc.message, reason=exc.code) from None
-        finally:
-            await client.close()
         await self.store.upsert_manifests(resolver.take_fresh())
         await self.store.upsert_repositories(registry_id, [repository], now)
         if tag:

@@ -58,5 +58,7 @@ class CatalogService:
     async def stop(self) -> None:
         if self.syncs:
             await self.syncs.stop()
+        if self.registries:
+            await self.registries.close()
         if self.pool:
             await self.pool.close()
